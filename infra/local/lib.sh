@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Shared helpers for the infra/local scripts. Source it; it defines functions only.
+# Every component keeps its pid file, logs and data under $HOTLINE_LOCAL_DIR/<name>.
+set -euo pipefail
+
+HOTLINE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+HOTLINE_LOCAL_DIR="${HOTLINE_LOCAL_DIR:-$HOTLINE_ROOT/.local}"
+# Tools installed by these scripts (go binaries, jars) live outside the work tree so a fresh
+# clone on the same machine reuses them; override with HOTLINE_TOOLS_DIR.
+HOTLINE_TOOLS_DIR="${HOTLINE_TOOLS_DIR:-$HOME/.cache/hotline-tools}"
+mkdir -p "$HOTLINE_LOCAL_DIR" "$HOTLINE_TOOLS_DIR"
+
+log() { printf '[infra:%s] %s\n' "${COMPONENT:-local}" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# apt_install PKG... : installs Debian packages that are missing, running `apt-get update` once.
+apt_install() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local stamp="$HOTLINE_TOOLS_DIR/.apt-updated"
+  if [ ! -f "$stamp" ] || [ -n "$(find "$stamp" -mmin +720 2>/dev/null)" ]; then
+    log "apt-get update"
+    DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && touch "$stamp"
+  fi
+  log "apt-get install ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# pid_alive FILE : true if the pid in FILE is a running process.
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# wait_tcp HOST PORT SECONDS : waits until a TCP connect succeeds.
+wait_tcp() {
+  local host=$1 port=$2 secs=$3 i=0
+  while [ "$i" -lt $((secs * 10)) ]; do
+    (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null && return 0
+    sleep 0.1; i=$((i + 1))
+  done
+  return 1
+}
+
+# stop_pidfile FILE SECONDS : TERM, wait, then KILL.
+stop_pidfile() {
+  local f=$1 secs=${2:-20} pid i=0
+  pid_alive "$f" || { rm -f "$f"; return 0; }
+  pid=$(cat "$f")
+  kill -TERM "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null && [ "$i" -lt $((secs * 10)) ]; do sleep 0.1; i=$((i + 1)); done
+  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$f"
+}
