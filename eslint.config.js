@@ -6,6 +6,10 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    files: ['**/*.mjs', 'scripts/**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly' } },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
@@ -19,7 +23,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/platform/src/config/**', 'packages/cli/src/**', '**/*.test.ts', '**/test/**'],
+    // Entry points hand the environment to the config schema; nothing else reads it.
+    files: [
+      'packages/platform/src/config/**',
+      'packages/cli/src/**',
+      'services/*/src/main.ts',
+      '**/*.test.ts',
+      '**/test/**',
+    ],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

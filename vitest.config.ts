@@ -15,7 +15,11 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['packages/*/test/**/*.it.test.ts', 'services/*/test/**/*.it.test.ts', 'test/**/*.it.test.ts'],
+          include: [
+            'packages/*/test/**/*.it.test.ts',
+            'services/*/test/**/*.it.test.ts',
+            'test/**/*.it.test.ts',
+          ],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,

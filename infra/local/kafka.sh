@@ -13,23 +13,26 @@
 #
 # env: KAFKA_PORT (19092) KAFKA_CONTROLLER_PORT (19093) KAFKA_HEAP (-Xmx512m -Xms64m)
 #      KAFKA_VERSION (see below) KAFKA_START_TIMEOUT (seconds, 90) KAFKA_JVM_OPTS (extra)
+#      KAFKA_CDS (1; 0 disables the class-data-sharing archive that makes later starts faster)
 #      JAVA (java binary; else $JAVA_HOME/bin/java, else java) HOTLINE_LOCAL_DIR HOTLINE_TOOLS_DIR
 #
 # Clients: bootstrap 127.0.0.1:$KAFKA_PORT, PLAINTEXT, no auth.
 set -euo pipefail
-COMPONENT=kafka
+COMPONENT=kafka  # used by log() in lib.sh
+export COMPONENT
 KAFKA_SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$KAFKA_SCRIPT_DIR/lib.sh"
 
 # 3.9.x: last line that still serves every old protocol version (Kafka 4.0 dropped some, KIP-896);
 # kafkajs 2.2.4 is the client, and 3.9 has full KRaft. See infra/local/kafka/README.md.
-KAFKA_VERSION="${KAFKA_VERSION:-3.9.1}"
+KAFKA_VERSION="${KAFKA_VERSION:-3.9.2}"
 KAFKA_PORT="${KAFKA_PORT:-19092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
 KAFKA_HEAP="${KAFKA_HEAP:--Xmx512m -Xms64m}"
 KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 KAFKA_JVM_OPTS="${KAFKA_JVM_OPTS:-}"
+KAFKA_CDS="${KAFKA_CDS:-1}"
 if [ -z "${JAVA:-}" ]; then
   if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then JAVA="$JAVA_HOME/bin/java"; else JAVA=java; fi
 fi
@@ -41,6 +44,8 @@ KAFKA_LOGS="$KAFKA_DIR/logs"
 KAFKA_PID="$KAFKA_DIR/kafka.pid"
 KAFKA_CONF="$KAFKA_DIR/server.properties"
 KAFKA_OUT="$KAFKA_LOGS/kafka.out"       # the JVM's own stdout/stderr
+KAFKA_CDS_PENDING="$KAFKA_DIR/cds.pending"   # names the archive a running broker will write
+CDS_ARCHIVE=""                                # set by do_start
 KAFKA_MAJOR="${KAFKA_VERSION%%.*}"
 DEP_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 
@@ -89,7 +94,8 @@ do_install() {
     rm -rf "$tmp"
     die "mvn could not resolve org.apache.kafka:kafka_2.13:$KAFKA_VERSION (log above)"
   fi
-  ls "$tmp/libs"/kafka_2.13-"$KAFKA_VERSION".jar >/dev/null 2>&1 || { rm -rf "$tmp"; die "kafka_2.13-$KAFKA_VERSION.jar missing after mvn"; }
+  [ -f "$tmp/libs/kafka_2.13-$KAFKA_VERSION.jar" ] || { rm -rf "$tmp"; die "kafka_2.13-$KAFKA_VERSION.jar missing after mvn"; }
+  rm -f "$tmp/mvn.log"
   touch "$tmp/.complete"
   # Another process may have installed it meanwhile: keep theirs.
   if ! mv -T "$tmp" "$KAFKA_HOME" 2>/dev/null; then
@@ -150,17 +156,31 @@ EOF
   fi
 }
 
-jvm_cmd() {  # the java command line, without the main class arguments
-  local logcfg
+# Class-data sharing: the first broker run of a JVM+version records the classes it loaded into
+# an archive when it exits through `stop`; later JVMs map it and start about twice as fast.
+# The archive is tied to the exact JVM build and classpath, hence the name; the JVM ignores an
+# unusable one (-Xshare:auto).
+cds_archive() {
+  local fp
+  fp=$({ readlink -f "$(command -v "$JAVA")"; "$JAVA" -version 2>&1; } | cksum | cut -d' ' -f1)
+  echo "$KAFKA_HOME/cds-$fp.jsa"
+}
+
+jvm_cmd() {  # jvm_cmd [record-cds-to-file]: the java command line, up to the main class
+  local logcfg cds=()
   if [ "$KAFKA_MAJOR" -ge 4 ]; then
     logcfg="-Dlog4j2.configurationFile=$KAFKA_SCRIPT_DIR/kafka/log4j2.properties"
   else
     logcfg="-Dlog4j.configuration=file:$KAFKA_SCRIPT_DIR/kafka/log4j.properties"
   fi
+  if [ "$KAFKA_CDS" = 1 ]; then
+    if [ -s "$CDS_ARCHIVE" ]; then cds=("-XX:SharedArchiveFile=$CDS_ARCHIVE")
+    elif [ -n "${1:-}" ]; then cds=("-XX:ArchiveClassesAtExit=$1"); fi
+  fi
   # Lean flags for a fast start on 2 cores: serial GC, C1 only, small heap.
   # shellcheck disable=SC2086
   printf '%s\n' "$JAVA" $KAFKA_HEAP -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k \
-    -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
+    -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true "${cds[@]}" \
     "-Dkafka.logs.dir=$KAFKA_LOGS" "$logcfg" $KAFKA_JVM_OPTS -cp "$KAFKA_HOME/libs/*"
 }
 
@@ -180,7 +200,9 @@ format_storage() {
 # running: the pid file names a live Kafka JVM (guards against a stale pid reused by another process).
 running() {
   pid_alive "$KAFKA_PID" || return 1
-  tr '\0' ' ' <"/proc/$(cat "$KAFKA_PID")/cmdline" 2>/dev/null | grep -q 'kafka\.Kafka'
+  local cmdline
+  cmdline=$(tr '\0' ' ' <"/proc/$(cat "$KAFKA_PID")/cmdline" 2>/dev/null) || return 1
+  [[ "$cmdline" == *kafka.Kafka* ]]
 }
 
 # ready: a Metadata v4 request on the client port is answered and lists at least one live
@@ -196,24 +218,37 @@ ready() {
   ) 2>/dev/null
 }
 
-fail_start() {
-  log "error: $*"
-  if [ -s "$KAFKA_LOGS/server.log" ]; then
-    log "last lines of $KAFKA_LOGS/server.log:"; tail -n 40 "$KAFKA_LOGS/server.log" >&2
+LOG_START=0   # size of server.log when this start launched the broker: only later lines are shown
+
+show_logs() {
+  local f="$KAFKA_LOGS/server.log" new
+  if [ -f "$f" ]; then
+    new=$(tail -c +$((LOG_START + 1)) "$f")
+    if [ -n "$new" ]; then
+      if grep -qE '^\[[^]]*\] (ERROR|FATAL)' <<<"$new"; then
+        log "errors in $f:"; grep -E '^\[[^]]*\] (ERROR|FATAL)' <<<"$new" | tail -n 10 >&2
+      fi
+      log "last lines of $f:"; tail -n 25 <<<"$new" >&2
+    fi
   fi
   if [ -s "$KAFKA_OUT" ]; then
     log "last lines of $KAFKA_OUT:"; tail -n 20 "$KAFKA_OUT" >&2
   fi
-  exit 1
 }
 
-wait_ready() {
+wait_ready() {  # wait_ready [launched]: with "launched", a broker that never answers is stopped
   local deadline=$((SECONDS + KAFKA_START_TIMEOUT))
   while ! ready; do
-    running || fail_start "broker exited during startup"
+    if ! running; then
+      show_logs; die "broker exited during startup (logs above)"
+    fi
     if [ "$SECONDS" -ge "$deadline" ]; then
-      stop_pidfile "$KAFKA_PID" 20
-      fail_start "broker not answering on 127.0.0.1:$KAFKA_PORT after ${KAFKA_START_TIMEOUT}s (stopped it)"
+      show_logs
+      if [ "${1:-}" = launched ]; then
+        do_stop discard-cds
+        die "broker not answering on 127.0.0.1:$KAFKA_PORT after ${KAFKA_START_TIMEOUT}s; stopped it (logs above)"
+      fi
+      die "a broker is running (pid $(cat "$KAFKA_PID")) but not answering on 127.0.0.1:$KAFKA_PORT after ${KAFKA_START_TIMEOUT}s (other KAFKA_PORT? logs above)"
     fi
     sleep 0.2
   done
@@ -229,20 +264,52 @@ do_start() {
     port_busy "$p" && die "port 127.0.0.1:$p is already in use by another process (another clone's broker? set KAFKA_PORT / KAFKA_CONTROLLER_PORT)"
   done
   write_config
+  CDS_ARCHIVE=$(cds_archive)
+  cds_discard
   format_storage
-  local cmd=()
-  mapfile -t cmd < <(jvm_cmd)
+  local cmd=() record=""
+  if [ "$KAFKA_CDS" = 1 ] && [ ! -s "$CDS_ARCHIVE" ]; then
+    record="$CDS_ARCHIVE.$$.tmp"; echo "$record" >"$KAFKA_CDS_PENDING"
+  fi
+  mapfile -t cmd < <(jvm_cmd "$record")
   : >"$KAFKA_OUT"
-  # Own session so the broker outlives the caller's process group; the inner bash writes its
-  # own pid and then execs java, so the pid file holds the JVM's pid.
-  setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' kafka-start "$KAFKA_PID" \
+  LOG_START=$(stat -c %s "$KAFKA_LOGS/server.log" 2>/dev/null || echo 0)
+  # Own session so the broker outlives the caller's process group. The inner bash closes the
+  # descriptors it inherited beyond 0-2 (our lock, a caller's pipes, which would otherwise be
+  # held open for the broker's lifetime), writes its pid and execs java, so the pid file holds
+  # the JVM's pid.
+  # shellcheck disable=SC2016
+  setsid bash -c 'for f in /proc/$$/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done
+    echo $$ >"$1"; shift; exec "$@"' kafka-start "$KAFKA_PID" \
     "${cmd[@]}" kafka.Kafka "$KAFKA_CONF" </dev/null >>"$KAFKA_OUT" 2>&1 &
   local i=0
   while [ ! -s "$KAFKA_PID" ] && [ "$i" -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-  wait_ready
+  wait_ready launched
 }
 
-do_stop() { stop_pidfile "$KAFKA_PID" 30; }
+# cds_discard: drop an archive a broker that is gone was recording (killed, crashed).
+cds_discard() {
+  [ -f "$KAFKA_CDS_PENDING" ] || return 0
+  rm -f "$(cat "$KAFKA_CDS_PENDING")" "$KAFKA_CDS_PENDING"
+}
+
+do_stop() {  # do_stop [discard-cds]
+  if ! running; then rm -f "$KAFKA_PID"; cds_discard; return 0; fi
+  local pid i=0
+  pid=$(cat "$KAFKA_PID")
+  kill -TERM "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null && [ "$i" -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "broker did not stop within 30s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  elif [ -f "$KAFKA_CDS_PENDING" ] && [ "${1:-}" != discard-cds ]; then
+    # Clean exit: the JVM wrote its class archive; publish it for the next starts.
+    local rec; rec=$(cat "$KAFKA_CDS_PENDING")
+    if [ -s "$rec" ]; then mv -f "$rec" "${rec%.*.tmp}"; fi
+  fi
+  rm -f "$KAFKA_PID"
+  cds_discard
+}
 
 do_status() {
   if running; then
@@ -262,6 +329,15 @@ do_reset() {
   rm -rf "$KAFKA_DIR"
 }
 
+# Serialize start/stop/reset of this clone's broker (parallel test runners may all call start).
+lock() {
+  exec 9>"$HOTLINE_LOCAL_DIR/.kafka.lock"
+  flock -w 120 9 || die "another kafka.sh holds $HOTLINE_LOCAL_DIR/.kafka.lock"
+}
+
+case "${1:-}" in
+  start|stop|reset) lock ;;
+esac
 case "${1:-}" in
   install) do_install ;;
   start) do_start ;;

@@ -1,1 +1,1 @@
-export {};
+export { services } from './service-registry';

@@ -1,6 +1,14 @@
 import type { z } from 'zod';
 import { agentReserved, agentStateChanged } from './agent-events';
-import { callAnswered, callBridged, callEnded, callHeld, callOffered, callResumed, callTransferred } from './call-events';
+import {
+  callAnswered,
+  callBridged,
+  callEnded,
+  callHeld,
+  callOffered,
+  callResumed,
+  callTransferred,
+} from './call-events';
 import { configChanged } from './config-events';
 import { ivrInputCollected, ivrNodeEntered } from './ivr-events';
 import { queueAbandoned, queueJoined, queueLeft } from './queue-events';
@@ -15,7 +23,12 @@ interface EventSpec<S extends z.ZodType> {
   readonly schema: S;
 }
 
-const spec = <S extends z.ZodType>(topic: TopicName, keyField: KeyKind, schema: S, version = 1): EventSpec<S> => ({
+const spec = <S extends z.ZodType>(
+  topic: TopicName,
+  keyField: KeyKind,
+  schema: S,
+  version = 1,
+): EventSpec<S> => ({
   version,
   topic,
   keyField,

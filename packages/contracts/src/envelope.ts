@@ -3,7 +3,10 @@ import { z } from 'zod';
 /** W3C trace-context `traceparent` (version 00): carries one call's trace across services. */
 export const traceparentSchema = z
   .string()
-  .regex(/^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/, 'must be a W3C traceparent (00-<trace>-<span>-<flags>)');
+  .regex(
+    /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/,
+    'must be a W3C traceparent (00-<trace>-<span>-<flags>)',
+  );
 
 export const idSchema = z
   .string()

@@ -12,7 +12,14 @@ describe('event contracts', () => {
       tenantId: 'acme',
       source: 'sip-edge',
       traceparent,
-      data: { callId: 'c-1', legId: 'l-1', direction: 'inbound', ani: '+4930123', dnis: '+4930999', siteId: 'fra' },
+      data: {
+        callId: 'c-1',
+        legId: 'l-1',
+        direction: 'inbound',
+        ani: '+4930123',
+        dnis: '+4930999',
+        siteId: 'fra',
+      },
     });
     expect(event.key).toBe('c-1');
     expect(topicOf(event.type)).toBe(Topics.calls);

@@ -62,7 +62,9 @@ export function makeEvent<T extends EventType>(input: NewEvent<T>): HotlineEvent
     throw new ContractError(`invalid data for ${input.type}`, issuesOf(data.error, 'data'));
   }
   const key =
-    spec.keyField === 'tenantId' ? input.tenantId : String((data.data as Record<string, unknown>)[spec.keyField]);
+    spec.keyField === 'tenantId'
+      ? input.tenantId
+      : String((data.data as Record<string, unknown>)[spec.keyField]);
   const event = {
     id: input.id ?? randomUUID(),
     type: input.type,
@@ -75,7 +77,8 @@ export function makeEvent<T extends EventType>(input: NewEvent<T>): HotlineEvent
     data: data.data,
   };
   const envelope = envelopeSchema.safeParse(event);
-  if (!envelope.success) throw new ContractError(`invalid envelope for ${input.type}`, issuesOf(envelope.error));
+  if (!envelope.success)
+    throw new ContractError(`invalid envelope for ${input.type}`, issuesOf(envelope.error));
   return event as HotlineEvent<T>;
 }
 
@@ -95,7 +98,8 @@ export function parseEvent(raw: string | Uint8Array): HotlineEvent {
   const envelope = envelopeSchema.safeParse(json);
   if (!envelope.success) throw new ContractError('invalid event envelope', issuesOf(envelope.error));
   const { type, version } = envelope.data;
-  if (!isEventType(type)) throw new ContractError(`unknown event type "${type}"`, [{ path: 'type', message: 'unknown' }]);
+  if (!isEventType(type))
+    throw new ContractError(`unknown event type "${type}"`, [{ path: 'type', message: 'unknown' }]);
   const spec = eventCatalog[type];
   if (version !== spec.version) {
     throw new ContractError(`unsupported version ${version} of ${type} (expected ${spec.version})`, [

@@ -48,7 +48,10 @@ export interface SubscribeOptions {
 
 export interface Subscription {
   readonly group: string;
-  /** Stops fetching, lets the in-flight record finish, commits, leaves the group. */
+  /**
+   * Stops fetching, lets the in-flight record finish, commits, leaves the group. A record still
+   * running after the adapter's drain timeout is left uncommitted (redelivered, as after a crash).
+   */
   close(): Promise<void>;
 }
 

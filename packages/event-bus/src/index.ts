@@ -1,1 +1,10 @@
-export {};
+export type { BusRecord, DeliveredRecord, EventBus, SubscribeOptions, Subscription } from './event-bus';
+export { EventBusError, type EventBusErrorCode } from './bus-error';
+export type { BusLog, BusLogLevel } from './bus-log';
+export type { BackoffOptions } from './delivery-policy';
+export { defaultIsRetryable } from './delivery-policy';
+export { createInProcessBus, type InProcessBusOptions } from './in-process-bus';
+export { createKafkaBus, type KafkaBusOptions } from './kafka-bus';
+export { partitionForKey } from './murmur2';
+export { EVENT_CONTENT_TYPE, eventRecord, publishEvents } from './event-publisher';
+export { consumeEvents, type ConsumeEventsOptions, type IdempotencyGuard } from './event-consumer';

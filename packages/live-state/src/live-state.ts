@@ -6,6 +6,10 @@
 // Multi-key atomic steps are AtomicScripts: each carries its Lua source (run by Redis with
 // EVALSHA) and a synchronous JavaScript twin run by the memory adapter on its own data in one
 // turn of the event loop, so it is atomic too. The contract suite runs every script on both.
+//
+// Every method rejects with a LiveStateError whose `code` is the same on both adapters
+// (WRONG_TYPE, NOT_AN_INTEGER, UNAVAILABLE, ...). Variadic methods given nothing to do (del(),
+// hset(k, {}), sadd(k), ...) resolve 0 without a round trip; Redis itself would reject them.
 
 export type ScriptArg = string | number;
 
@@ -47,8 +51,11 @@ export interface SetOptions {
 }
 
 /**
- * An atomic multi-key step. `lua` receives KEYS and ARGV (numbers arrive as strings); `local`
- * must return exactly what `decode(luaReply)` returns so callers see one behaviour.
+ * An atomic multi-key step. `lua` receives KEYS and ARGV (numbers arrive as strings, infinities as
+ * "+inf"/"-inf"); `local` gets the same strings and must return exactly what `decode(luaReply)`
+ * returns so callers see one behaviour. Every key a script touches must come in through KEYS: the
+ * Redis adapter prefixes keys, and Redis Cluster routes by them. Redis does not roll back a script
+ * that fails halfway, and neither does the memory adapter, so check before the first write.
  */
 export interface AtomicScript<R> {
   readonly name: string;
@@ -76,7 +83,12 @@ export interface LiveState {
   zrem(key: string, ...members: string[]): Promise<number>;
   zscore(key: string, member: string): Promise<number | null>;
   zcard(key: string): Promise<number>;
-  zrangeByScore(key: string, min: number, max: number, limit?: { offset: number; count: number }): Promise<string[]>;
+  zrangeByScore(
+    key: string,
+    min: number,
+    max: number,
+    limit?: { offset: number; count: number },
+  ): Promise<string[]>;
   zrange(key: string, start: number, stop: number): Promise<string[]>;
   zrank(key: string, member: string): Promise<number | null>;
   sadd(key: string, ...members: string[]): Promise<number>;
@@ -85,7 +97,11 @@ export interface LiveState {
   sismember(key: string, member: string): Promise<boolean>;
   /** Runs an atomic script: nothing else touches its keys while it runs. */
   run<R>(script: AtomicScript<R>, keys: string[], args?: ScriptArg[]): Promise<R>;
-  /** Fire-and-forget fan-out to every current subscriber of the channel (Redis pub/sub). */
+  /**
+   * Fire-and-forget fan-out to every current subscriber of the channel (Redis pub/sub). Resolves
+   * how many connections received it, as Redis counts: one per subscribing adapter instance, not
+   * one per handler. Delivery happens later, never inside this call.
+   */
   publish(channel: string, message: string): Promise<number>;
   subscribe(channel: string, onMessage: (message: string) => void): Promise<Unsubscribe>;
   ping(): Promise<void>;

@@ -1,1 +1,9 @@
-export {};
+export * from './config';
+export * from './errors';
+export * from './logger';
+export * from './metrics';
+export * from './lifecycle';
+export * from './service';
+export * from './telemetry/telemetry';
+export * from './http/ops-server';
+export * from './http/problem';

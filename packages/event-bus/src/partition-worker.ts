@@ -1,0 +1,111 @@
+import type { BusLog } from './bus-log';
+import { deadLetterRecord } from './dead-letter';
+import { deliverRecord } from './deliver-record';
+import type { DeliveryPolicy } from './delivery-policy';
+import type { BusRecord, DeliveredRecord } from './event-bus';
+import type { TopicPartition } from './group-assignment';
+import type { InProcessGroup } from './in-process-group';
+import type { PartitionLog, StoredRecord } from './partition-log';
+
+export interface PartitionWorkerContext {
+  tp: TopicPartition;
+  log: PartitionLog;
+  group: InProcessGroup;
+  policy: DeliveryPolicy;
+  handler: (record: DeliveredRecord) => Promise<void>;
+  fromBeginning: boolean;
+  drainTimeoutMs: number;
+  publishDeadLetter: (record: BusRecord) => void;
+  busLog: BusLog;
+}
+
+/** Consumes one partition for one member of a group: in order, committing after each record. */
+export class PartitionWorker {
+  private readonly stopping = new AbortController();
+  private readonly abandon = new AbortController();
+  private drainTimer: NodeJS.Timeout | undefined;
+  readonly done: Promise<void>;
+
+  constructor(private readonly ctx: PartitionWorkerContext) {
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const previousOwner = ctx.group.claim(ctx.tp, released);
+    this.done = this.run(previousOwner).finally(() => {
+      clearTimeout(this.drainTimer);
+      release();
+    });
+  }
+
+  /** Lets the in-flight record finish (at most drainTimeoutMs), then stops. */
+  stop(): Promise<void> {
+    if (!this.stopping.signal.aborted) {
+      this.stopping.abort();
+      this.drainTimer = setTimeout(() => this.abandon.abort(), this.ctx.drainTimeoutMs);
+    }
+    return this.done;
+  }
+
+  private async run(previousOwner: Promise<void>): Promise<void> {
+    const { tp, log, group, policy, busLog } = this.ctx;
+    await previousOwner;
+    let position = group.committedOffset(tp) ?? (this.ctx.fromBeginning ? log.startOffset : log.endOffset);
+    try {
+      while (!this.stopping.signal.aborted) {
+        if (position < log.startOffset) {
+          busLog('warn', 'records dropped by retention before the group read them', {
+            group: group.id,
+            topic: tp.topic,
+            partition: tp.partition,
+            skipped: log.startOffset - position,
+          });
+          position = log.startOffset;
+        }
+        const stored = log.at(position);
+        if (!stored) {
+          await log.waitFor(position, this.stopping.signal);
+          continue;
+        }
+        const record = delivered(tp, stored);
+        const outcome = await deliverRecord(record, this.ctx.handler, policy, {
+          stopping: this.stopping.signal,
+          abandon: this.abandon.signal,
+        });
+        if (outcome.kind === 'abandoned') return;
+        if (outcome.kind === 'failed') {
+          this.ctx.publishDeadLetter(
+            deadLetterRecord(record, group.id, outcome.error, policy.deadLetterTopic),
+          );
+          busLog('warn', 'record dead-lettered', {
+            group: group.id,
+            topic: tp.topic,
+            partition: tp.partition,
+            offset: record.offset,
+            attempts: outcome.attempts,
+          });
+        }
+        position = stored.offset + 1;
+        group.commit(tp, position);
+      }
+    } catch (err) {
+      busLog('error', 'partition worker failed', {
+        group: group.id,
+        topic: tp.topic,
+        partition: tp.partition,
+        err,
+      });
+    }
+  }
+}
+
+// Each delivery gets its own copies, so a handler that mutates its record cannot change what
+// another group (or a redelivery) sees.
+function delivered(tp: TopicPartition, stored: StoredRecord): DeliveredRecord {
+  return {
+    topic: tp.topic,
+    partition: tp.partition,
+    offset: String(stored.offset),
+    key: stored.key,
+    value: Buffer.from(stored.value),
+    headers: { ...stored.headers },
+  };
+}

@@ -1,0 +1,135 @@
+import { DeadLetterHeaders, makeEvent, serializeEvent, Topics, type HotlineEvent } from '@hotline/contracts';
+import { describe, expect, it } from 'vitest';
+import type { DeliveredRecord } from '../src/event-bus';
+import { consumeEvents } from '../src/event-consumer';
+import { publishEvents } from '../src/event-publisher';
+import type { ContractContext } from './support/contract-context';
+import { MemoryIdempotencyGuard } from './support/memory-idempotency-guard';
+import { uniqueName } from './support/names';
+import { waitFor } from './support/wait-for';
+
+/** The typed layer (publishEvents, consumeEvents) over any adapter; part of the bus contract. */
+export function describeTypedEventContract(ctx: ContractContext): void {
+  describe('typed events', () => {
+    const { newTopic, newGroup, onKey, readAll } = ctx;
+    const tenantId = uniqueName('tenant');
+    const callEnded = (callId: string, durationMs: number) =>
+      makeEvent({
+        type: 'call.ended',
+        tenantId,
+        source: 'contract-test',
+        data: { callId, cause: 'normal', by: 'caller', durationMs },
+      });
+
+    it('publishes each event on its catalog topic, keyed by its key, with trace and content-type headers', async () => {
+      await ctx.bus().ensureTopics([{ name: Topics.calls }, { name: Topics.agents }]);
+      const mine: DeliveredRecord[] = [];
+      await ctx.bus().subscribe({
+        group: newGroup(),
+        topics: [Topics.calls, Topics.agents],
+        handler: async (record) => {
+          if ((JSON.parse(record.value.toString()) as { tenantId?: string }).tenantId === tenantId)
+            mine.push(record);
+        },
+      });
+      const offered = makeEvent({
+        type: 'call.offered',
+        tenantId,
+        source: 'contract-test',
+        traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+        data: {
+          callId: 'c-42',
+          legId: 'l-1',
+          direction: 'inbound',
+          ani: '+4930123',
+          dnis: '+4930999',
+          siteId: 'fra',
+        },
+      });
+      const agent = makeEvent({
+        type: 'agent.state.changed',
+        tenantId,
+        source: 'contract-test',
+        data: { agentId: 'a-7', from: 'ready', to: 'reserved' },
+      });
+
+      await publishEvents(ctx.bus(), [offered, agent]);
+
+      await waitFor(() => mine.length === 2, 'both events');
+      const onCalls = mine.find((r) => r.topic === Topics.calls);
+      const onAgents = mine.find((r) => r.topic === Topics.agents);
+      expect(onCalls?.key).toBe('c-42');
+      expect(onCalls?.headers).toMatchObject({
+        'content-type': 'application/json',
+        traceparent: offered.traceparent,
+      });
+      expect(JSON.parse(onCalls?.value.toString() ?? '')).toEqual(offered);
+      expect(onAgents?.key).toBe('a-7');
+      expect(onAgents?.headers.traceparent).toBeUndefined();
+    });
+
+    it('dead-letters malformed events at once and handles the well-formed ones around them in order', async () => {
+      const topic = await newTopic(2);
+      const deadLetters = await newTopic(1, 'dlt');
+      const good = [1, 2, 3, 4].map((n) => callEnded('c-13', n * 1000));
+      const unknownType = JSON.stringify({ ...good[0], id: crypto.randomUUID(), type: 'call.teleported' });
+      const badData = JSON.stringify({ ...good[0], id: crypto.randomUUID(), data: { callId: 'c-13' } });
+      const raw = [
+        serializeEvent(good[0]!),
+        '{oops',
+        serializeEvent(good[1]!),
+        unknownType,
+        serializeEvent(good[2]!),
+        badData,
+        serializeEvent(good[3]!),
+      ];
+      const handled: HotlineEvent[] = [];
+      await consumeEvents({
+        bus: ctx.bus(),
+        group: newGroup(),
+        topics: [topic],
+        fromBeginning: true,
+        deadLetterTopic: deadLetters,
+        handle: async (event) => {
+          handled.push(event);
+        },
+      });
+
+      await ctx.bus().publish(onKey(topic, 'c-13', raw));
+
+      await waitFor(() => handled.length === 4, 'the four well-formed events');
+      expect(handled.map((e) => e.id)).toEqual(good.map((e) => e.id));
+      const deadLetters3 = await readAll(deadLetters, 3);
+      expect(deadLetters3.map((r) => r.value.toString())).toEqual(['{oops', unknownType, badData]);
+      expect(deadLetters3.map((r) => r.headers[DeadLetterHeaders.errorCode])).toEqual(
+        Array(3).fill('contract_violation'),
+      );
+    });
+
+    it('handles an event delivered twice only once when given an idempotency guard', async () => {
+      const topic = await newTopic(2);
+      const group = newGroup();
+      const guard = new MemoryIdempotencyGuard();
+      const [twice, next] = [callEnded('c-14', 1000), callEnded('c-14', 2000)];
+      const handled: string[] = [];
+      await consumeEvents({
+        bus: ctx.bus(),
+        group,
+        topics: [topic],
+        fromBeginning: true,
+        dedupe: guard,
+        handle: async (event) => {
+          handled.push(event.id);
+        },
+      });
+
+      await ctx
+        .bus()
+        .publish(onKey(topic, 'c-14', [serializeEvent(twice), serializeEvent(twice), serializeEvent(next)]));
+
+      await waitFor(() => handled.includes(next.id), 'the event after the duplicate');
+      expect(handled).toEqual([twice.id, next.id]);
+      expect(await guard.seen(group, twice.id)).toBe(true);
+    });
+  });
+}

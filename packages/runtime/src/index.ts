@@ -1,0 +1,4 @@
+export * from './adapters';
+export * from './run-process';
+export * from './run-shapes';
+export * from './start-main';

@@ -1,0 +1,10 @@
+import type { ServiceModule } from '@hotline/platform';
+
+// Shell: the service's work lands with its own issue. It already runs in both shapes.
+export const service: ServiceModule = {
+  name: 'api',
+  async start({ log }) {
+    log.info('service started');
+    return { name: 'api', stop: async () => log.info('service stopped') };
+  },
+};
