@@ -9,6 +9,7 @@ import {
   callResumed,
   callTransferred,
 } from './call-events';
+import { callCommandCompleted, callCommandRequested } from './call-commands';
 import { configChanged } from './config-events';
 import { ivrInputCollected, ivrNodeEntered } from './ivr-events';
 import { queueAbandoned, queueJoined, queueLeft } from './queue-events';
@@ -47,6 +48,8 @@ export const eventCatalog = {
   'call.resumed': spec(Topics.calls, 'callId', callResumed),
   'call.transferred': spec(Topics.calls, 'callId', callTransferred),
   'call.ended': spec(Topics.calls, 'callId', callEnded),
+  'call.command.requested': spec(Topics.callCommands, 'callId', callCommandRequested),
+  'call.command.completed': spec(Topics.calls, 'callId', callCommandCompleted),
   'ivr.node.entered': spec(Topics.ivr, 'callId', ivrNodeEntered),
   'ivr.input.collected': spec(Topics.ivr, 'callId', ivrInputCollected),
   'queue.joined': spec(Topics.queues, 'callId', queueJoined),

@@ -8,3 +8,4 @@ export * from './queue-events';
 export * from './agent-events';
 export * from './recording-events';
 export * from './config-events';
+export * from './call-commands';

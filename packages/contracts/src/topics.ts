@@ -3,6 +3,7 @@
 // every agent event shares the agent id.
 export const Topics = {
   calls: 'hotline.calls.v1',
+  callCommands: 'hotline.call-commands.v1',
   ivr: 'hotline.ivr.v1',
   queues: 'hotline.queues.v1',
   agents: 'hotline.agents.v1',
@@ -18,6 +19,7 @@ export type KeyKind = 'callId' | 'agentId' | 'tenantId';
 
 export const topicKeys: Record<Exclude<TopicName, typeof Topics.deadLetter>, KeyKind> = {
   [Topics.calls]: 'callId',
+  [Topics.callCommands]: 'callId',
   [Topics.ivr]: 'callId',
   [Topics.queues]: 'callId',
   [Topics.agents]: 'agentId',
