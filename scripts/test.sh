@@ -14,15 +14,24 @@ stop_infra() {
   bash infra/local/kafka.sh stop || true
   bash infra/local/ferretdb.sh stop || true
   bash infra/local/redis.sh stop || true
+  bash infra/local/kamailio.sh stop || true
+  bash infra/local/rtpengine.sh stop || true
 }
 trap stop_infra EXIT
 
 # The servers start in parallel; each script waits until its server really answers.
-echo "[test] starting Redis, FerretDB and Kafka on loopback" >&2
+echo "[test] starting Redis, FerretDB, Kafka, rtpengine and Kamailio on loopback" >&2
 mkdir -p .local
 pids=()
-for svc in redis ferretdb kafka; do
+for svc in redis ferretdb kafka rtpengine kamailio; do
   bash "infra/local/$svc.sh" start > ".local/$svc-start.log" 2>&1 &
+  pids+=("$!")
+done
+# Tools the tests use, built or installed once per machine (a cold helm or kube-apiserver build
+# takes minutes: done here, outside any test timeout, beside the servers starting).
+for tool in "helm-tools install" "kube-apiserver install" "schemathesis install" "espeak install" "sipp install"; do
+  read -r name verb <<<"$tool"
+  bash "infra/local/$name.sh" "$verb" > ".local/$name-install.log" 2>&1 &
   pids+=("$!")
 done
 failed=0
@@ -30,8 +39,8 @@ for i in "${!pids[@]}"; do
   wait "${pids[$i]}" || failed=1
 done
 if [ "$failed" != 0 ]; then
-  cat .local/*-start.log >&2
-  echo "[test] an infrastructure server failed to start" >&2
+  tail -n 40 .local/*-start.log .local/*-install.log >&2
+  echo "[test] an infrastructure server or tool failed to start or install" >&2
   exit 1
 fi
 

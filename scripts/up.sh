@@ -1,6 +1,18 @@
 #!/usr/bin/env bash
 # Runs the all-in-one contact center (every service in one process on embedded defaults).
+# The SIP edge's media plane (rtpengine, then Kamailio) is started first, best effort: without it
+# hotline up still runs and /readyz names what is missing (sip-edge.rtpengine, sip-edge.kamailio).
+# They keep running after hotline up exits: bash infra/local/kamailio.sh stop; bash infra/local/rtpengine.sh stop.
+# MEDIA_PLANE=off skips them.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/bootstrap.sh
+bash infra/local/espeak.sh install   # text-to-speech for the demo prompts
+if [ "${MEDIA_PLANE:-on}" != off ]; then
+  mkdir -p .local
+  for svc in rtpengine kamailio; do
+    bash "infra/local/$svc.sh" start >".local/$svc-start.log" 2>&1 ||
+      echo "[up] $svc did not start (see .local/$svc-start.log): calls will not work" >&2
+  done
+fi
 exec node packages/cli/bin/hotline.mjs up "$@"

@@ -18,13 +18,20 @@ apt_install() {
   local missing=()
   for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   [ ${#missing[@]} -eq 0 ] && return 0
-  local stamp="$HOTLINE_TOOLS_DIR/.apt-updated"
-  if [ ! -f "$stamp" ] || [ -n "$(find "$stamp" -mmin +720 2>/dev/null)" ]; then
-    log "apt-get update"
-    DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && touch "$stamp"
-  fi
-  log "apt-get install ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+  # Several scripts start in parallel (scripts/test.sh) and dpkg takes one installer at a time:
+  # queue behind a lock of our own, and let apt wait for one held by anything else.
+  (
+    flock -w 1800 8 || die "waited 30 minutes for another apt-get of ours"
+    local stamp="$HOTLINE_TOOLS_DIR/.apt-updated" still=()
+    for p in "${missing[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || still+=("$p"); done
+    [ ${#still[@]} -eq 0 ] && exit 0
+    if [ ! -f "$stamp" ] || [ -n "$(find "$stamp" -mmin +720 2>/dev/null)" ]; then
+      log "apt-get update"
+      DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -q >/dev/null && touch "$stamp"
+    fi
+    log "apt-get install ${still[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${still[@]}" >/dev/null
+  ) 8>"$HOTLINE_TOOLS_DIR/.apt.lock"
 }
 
 # pid_alive FILE : true if the pid in FILE is a running process.

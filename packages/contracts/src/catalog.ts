@@ -1,6 +1,14 @@
 import type { z } from 'zod';
 import { agentReserved, agentStateChanged } from './agent-events';
 import {
+  agentCommandRejected,
+  agentCommandRequested,
+  agentReservationEnded,
+  queuePositionChanged,
+  queueRejected,
+  routingDecisionMade,
+} from './acd-events';
+import {
   callAnswered,
   callBridged,
   callEnded,
@@ -12,6 +20,7 @@ import {
 import { callCommandCompleted, callCommandRequested } from './call-commands';
 import { configChanged } from './config-events';
 import { ivrInputCollected, ivrNodeEntered } from './ivr-events';
+import { callbackRequested, surveyAnswered, voicemailRecorded } from './ivr-outcome-events';
 import { queueAbandoned, queueJoined, queueLeft } from './queue-events';
 import { recordingPaused, recordingStarted, recordingStopped } from './recording-events';
 import { Topics, type KeyKind, type TopicName } from './topics';
@@ -52,11 +61,20 @@ export const eventCatalog = {
   'call.command.completed': spec(Topics.calls, 'callId', callCommandCompleted),
   'ivr.node.entered': spec(Topics.ivr, 'callId', ivrNodeEntered),
   'ivr.input.collected': spec(Topics.ivr, 'callId', ivrInputCollected),
+  'survey.answered': spec(Topics.ivr, 'callId', surveyAnswered),
+  'voicemail.recorded': spec(Topics.ivr, 'callId', voicemailRecorded),
+  'callback.requested': spec(Topics.ivr, 'callId', callbackRequested),
   'queue.joined': spec(Topics.queues, 'callId', queueJoined),
   'queue.left': spec(Topics.queues, 'callId', queueLeft),
   'queue.abandoned': spec(Topics.queues, 'callId', queueAbandoned),
   'agent.reserved': spec(Topics.agents, 'agentId', agentReserved),
   'agent.state.changed': spec(Topics.agents, 'agentId', agentStateChanged),
+  'agent.command.requested': spec(Topics.agents, 'agentId', agentCommandRequested),
+  'agent.command.rejected': spec(Topics.agents, 'agentId', agentCommandRejected),
+  'agent.reservation.ended': spec(Topics.agents, 'agentId', agentReservationEnded),
+  'routing.decision.made': spec(Topics.queues, 'callId', routingDecisionMade),
+  'queue.position.changed': spec(Topics.queues, 'callId', queuePositionChanged),
+  'queue.rejected': spec(Topics.queues, 'callId', queueRejected),
   'recording.started': spec(Topics.recordings, 'callId', recordingStarted),
   'recording.stopped': spec(Topics.recordings, 'callId', recordingStopped),
   'recording.paused': spec(Topics.recordings, 'callId', recordingPaused),

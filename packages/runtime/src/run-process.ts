@@ -7,7 +7,9 @@ import {
   startOpsServer,
   startTelemetry,
   type CommonSettings,
+  type Env,
   type Logger,
+  type ReadinessCheck,
   type ServiceModule,
 } from '@hotline/platform';
 import type { Adapters } from './adapters';
@@ -17,6 +19,8 @@ export interface ProcessOptions {
   name: string;
   shape: 'serve' | 'up';
   config: CommonSettings;
+  /** The environment the settings came from; services with their own settings parse it. */
+  env?: Env;
   services: ServiceModule[];
   connect: (log: Logger) => Promise<Adapters>;
   /** Tests pass their own; the real one exits the process. */
@@ -63,6 +67,12 @@ export async function runProcess(options: ProcessOptions): Promise<RunningProces
   lifecycle.add({ name: 'event-bus', stop: () => adapters.bus.close() });
 
   const app = express();
+  // Services append their own checks once started (read per request by /readyz).
+  const checks: ReadinessCheck[] = [
+    { name: 'event-bus', check: () => adapters.bus.ensureTopics([]) },
+    { name: 'document-store', check: () => adapters.store.ping() },
+    { name: 'live-state', check: () => adapters.live.ping() },
+  ];
   const ops = await startOpsServer({
     host: config.HOTLINE_HTTP_HOST,
     port: config.HOTLINE_HTTP_PORT,
@@ -70,11 +80,7 @@ export async function runProcess(options: ProcessOptions): Promise<RunningProces
     lifecycle,
     metrics,
     app,
-    checks: [
-      { name: 'event-bus', check: () => adapters.bus.ensureTopics([]) },
-      { name: 'document-store', check: () => adapters.store.ping() },
-      { name: 'live-state', check: () => adapters.live.ping() },
-    ],
+    checks,
   });
   lifecycle.add({ name: 'http', stop: () => ops.close() });
 
@@ -88,8 +94,10 @@ export async function runProcess(options: ProcessOptions): Promise<RunningProces
       live: adapters.live,
       http: app,
       shape: options.shape,
+      ...(options.env ? { env: options.env } : {}),
     });
     lifecycle.add(running);
+    if (running.checks) checks.push(...running.checks);
   }
 
   if (options.installSignalHandlers !== false) lifecycle.installSignalHandlers();

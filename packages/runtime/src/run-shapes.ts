@@ -13,12 +13,13 @@ export function runServe(
   env: Env,
   options: RunOptions = {},
 ): Promise<RunningProcess> {
-  const config = loadConfig(serveSettings, env);
+  const config = loadConfig(withServiceSettings(serveSettings, [service]), env);
   return runProcess({
     ...options,
     name: service.name,
     shape: 'serve',
     config,
+    env,
     services: [service],
     connect: (log) => connectServeAdapters(config, `hotline-${service.name}`, log),
   });
@@ -30,13 +31,26 @@ export function runUp(
   env: Env,
   options: RunOptions = {},
 ): Promise<RunningProcess> {
-  const config = loadConfig(upSettings, env);
+  const config = loadConfig(withServiceSettings(upSettings, services), env);
   return runProcess({
     ...options,
     name: 'hotline',
     shape: 'up',
     config,
+    env,
     services,
     connect: () => openUpAdapters(config),
   });
+}
+
+/** The shape's settings plus each service's own, so one check names every bad key. */
+function withServiceSettings<S extends NonNullable<ServiceModule['settings']>>(
+  base: S,
+  services: ServiceModule[],
+): S {
+  return services.reduce<S>(
+    (schema, service) =>
+      service.settings ? (schema.extend(service.settings.shape) as unknown as S) : schema,
+    base,
+  );
 }

@@ -1,10 +1,103 @@
-import type { ServiceModule } from '@hotline/platform';
+import { Topics } from '@hotline/contracts';
+import { consumeEvents, publishEvents } from '@hotline/event-bus';
+import { performHttpLookup } from '@hotline/flows';
+import { createIdempotencyGuard } from '@hotline/live-state';
+import {
+  Counter,
+  loadConfig,
+  type RunningService,
+  type ServiceDeps,
+  type ServiceModule,
+} from '@hotline/platform';
+import { createLiveCallStates } from './adapters/live-call-states';
+import { createStoreFlowCatalog } from './adapters/store-flow-catalog';
+import { createStoreOutcomes } from './adapters/store-outcomes';
+import { createStoreTenantConfig } from './adapters/store-tenant-config';
+import { CallRunner } from './domain/call-runner';
+import { ivrSettings } from './settings';
 
-// Shell: the service's work lands with its own issue. It already runs in both shapes.
+export const consumerGroup = 'ivr-runner';
+
+/**
+ * Runs IVR flows for calls: consumes call events (offered, command completions, ended, sent back
+ * to IVR), steps each call's flow, and drives media only through call-control commands to the SIP
+ * edge. Per-call state lives in live state, so any instance continues any call.
+ */
 export const service: ServiceModule = {
   name: 'ivr-runner',
-  async start({ log }) {
-    log.info('service started');
-    return { name: 'ivr-runner', stop: async () => log.info('service stopped') };
+  settings: ivrSettings,
+  async start(deps: ServiceDeps) {
+    const settings = loadConfig(ivrSettings, deps.env ?? {}, { ownedPrefixes: [] });
+    const running = await startIvrRunner(deps, { allowedHosts: settings.HOTLINE_IVR_ALLOWED_HOSTS });
+    deps.log.info({ shape: deps.shape }, 'service started');
+    return running;
   },
 };
+
+export interface IvrRunnerOptions {
+  /** Consumer group on the calls topic; instances of one deployment share it. */
+  group?: string;
+  /** Hosts every tenant's CRM lookups may reach. */
+  allowedHosts?: readonly string[];
+  clock?: () => Date;
+}
+
+export async function startIvrRunner(
+  deps: Pick<ServiceDeps, 'log' | 'bus' | 'store' | 'live' | 'metrics'>,
+  options: IvrRunnerOptions = {},
+): Promise<RunningService> {
+  const { log, bus, store, live, metrics } = deps;
+  const handled = new Counter({
+    name: 'hotline_ivr_events_total',
+    help: 'Call events the IVR handled, by what came of them',
+    labelNames: ['type', 'outcome'],
+    registers: [metrics],
+  });
+  const runner = new CallRunner({
+    states: createLiveCallStates(live),
+    flows: createStoreFlowCatalog(store),
+    tenants: createStoreTenantConfig(store, { allowedHosts: options.allowedHosts ?? [] }),
+    outcomes: createStoreOutcomes(store),
+    sink: { publish: (events) => publishEvents(bus, events) },
+    http: (request, allowedHosts) => performHttpLookup(request, { allowedHosts }),
+    clock: options.clock ?? (() => new Date()),
+    log,
+  });
+  let inFlight = 0;
+  const subscription = await consumeEvents({
+    bus,
+    group: options.group ?? consumerGroup,
+    topics: [Topics.calls],
+    dedupe: createIdempotencyGuard(live, { prefix: 'idem', ttlMs: 24 * 3600_000 }),
+    handle: async (event) => {
+      inFlight++;
+      try {
+        handled.inc({ type: event.type, outcome: await runner.handle(event) });
+      } finally {
+        inFlight--;
+      }
+    },
+  });
+  let closed: Promise<void> | undefined;
+  const close = () => (closed ??= subscription.close());
+  return {
+    name: 'ivr-runner',
+    // Calls need no draining: their state is in live state and another instance continues them.
+    drain: close,
+    activeWork: () => inFlight,
+    stop: async () => {
+      await close();
+      log.info('service stopped');
+    },
+  };
+}
+
+export { CallRunner, type CallRunnerDeps, type HandleOutcome } from './domain/call-runner';
+export { createLiveCallStates } from './adapters/live-call-states';
+export { createStoreFlowCatalog } from './adapters/store-flow-catalog';
+export {
+  createStoreTenantConfig,
+  ivrSettingsCollection,
+  type IvrSettingsDoc,
+} from './adapters/store-tenant-config';
+export { createStoreOutcomes } from './adapters/store-outcomes';

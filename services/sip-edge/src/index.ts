@@ -1,10 +1,21 @@
-import type { ServiceModule } from '@hotline/platform';
+import { loadConfig, type ServiceModule } from '@hotline/platform';
+import { startSipEdge } from './edge/start-sip-edge';
+import { sipEdgeSettings } from './settings';
 
-// Shell: the service's work lands with its own issue. It already runs in both shapes.
+export { startSipEdge, type SipEdge } from './edge/start-sip-edge';
+export { sipEdgeSettings, type SipEdgeSettings } from './settings';
+
+/**
+ * SIP and media: call control behind Kamailio, media anchored in rtpengine, driven by
+ * call-control commands (hotline.call-commands.v1) and reporting every step as call events.
+ */
 export const service: ServiceModule = {
   name: 'sip-edge',
-  async start({ log }) {
-    log.info('service started');
-    return { name: 'sip-edge', stop: async () => log.info('service stopped') };
+  settings: sipEdgeSettings,
+  async start(deps) {
+    const settings = loadConfig(sipEdgeSettings, deps.env ?? {}, { ownedPrefixes: [] });
+    const edge = await startSipEdge(deps, settings);
+    deps.log.info('service started');
+    return edge;
   },
 };

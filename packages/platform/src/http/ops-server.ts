@@ -7,6 +7,11 @@ import type { Lifecycle } from '../lifecycle';
 export interface ReadinessCheck {
   name: string;
   check(): Promise<void>;
+  /**
+   * Default true. An advisory check (false) is reported in /readyz but does not make the process
+   * unready: a dependency the service can start without (sip-edge's Kamailio in `hotline up`).
+   */
+  required?: boolean;
 }
 
 export interface OpsServerOptions {
@@ -43,15 +48,16 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
   app.get('/readyz', async (_req, res) => {
     const results = await Promise.all(
       options.checks.map(async (c) => {
+        const advisory = c.required === false ? { required: false } : {};
         try {
           await withTimeout(c.check(), 2000);
-          return { name: c.name, ok: true };
+          return { name: c.name, ok: true, ...advisory };
         } catch (err) {
-          return { name: c.name, ok: false, error: (err as Error).message };
+          return { name: c.name, ok: false, error: (err as Error).message, ...advisory };
         }
       }),
     );
-    const ready = options.lifecycle.ready && results.every((r) => r.ok);
+    const ready = options.lifecycle.ready && results.every((r) => r.ok || r.required === false);
     res.status(ready ? 200 : 503).json({ ready, lifecycle: options.lifecycle.ready, checks: results });
   });
   app.get('/metrics', async (_req, res) => {

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+
+/** HOTLINE_ACD_*: the acd-router's own settings, checked with the process settings at start. */
+export const acdSettings = z.object({
+  /** How often an instance looks for due timers (relaxation, overflow, wrap-up, ring timeouts). */
+  HOTLINE_ACD_TICK_MS: z.coerce.number().int().min(10).max(10_000).default(200),
+  /** A waiting call is looked at again at least this often, whatever happens. */
+  HOTLINE_ACD_RETRY_MS: z.coerce.number().int().min(500).max(600_000).default(10_000),
+});
+
+export type AcdSettings = z.infer<typeof acdSettings>;

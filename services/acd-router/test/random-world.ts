@@ -1,0 +1,106 @@
+// The random world of the property tests: arrivals, hang-ups, answers, missed rings and agent
+// state changes, run by several router instances at once. Shared by the memory (unit) and Redis
+// (integration) runs.
+
+import fc from 'fast-check';
+import { Harness, T, type HarnessOptions } from './harness';
+
+export const agentIds = ['a0', 'a1', 'a2', 'a3', 'a4', 'a5'];
+export const queueIds = ['q1', 'q2'];
+export const callIds = Array.from({ length: 24 }, (_, i) => `c${i}`);
+
+export type Op =
+  | { kind: 'join'; call: number; queue: number; priority: number; router: number }
+  | { kind: 'login' | 'ready' | 'not-ready' | 'logout' | 'break'; agent: number; router: number }
+  | { kind: 'answer' | 'no-answer' | 'reject' | 'hangup'; call: number; router: number };
+
+const router = fc.integer({ min: 0, max: 2 });
+const op: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('join' as const),
+      call: fc.integer({ min: 0, max: 23 }),
+      queue: fc.integer({ min: 0, max: 1 }),
+      priority: fc.constantFrom(0, 0, 10),
+      router,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('login' as const),
+      agent: fc.integer({ min: 0, max: 5 }),
+      router,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constantFrom('ready' as const, 'not-ready' as const, 'logout' as const, 'break' as const),
+      agent: fc.integer({ min: 0, max: 5 }),
+      router,
+    }),
+  },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constantFrom('answer' as const, 'no-answer' as const, 'reject' as const, 'hangup' as const),
+      call: fc.integer({ min: 0, max: 23 }),
+      router,
+    }),
+  },
+);
+export const step = fc.oneof(
+  { weight: 5, arbitrary: fc.array(op, { minLength: 1, maxLength: 6 }).map((ops) => ({ ops, advance: 0 })) },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 1000, max: 40_000 }).map((advance) => ({ ops: [] as Op[], advance })),
+  },
+);
+
+export function world(options: HarnessOptions = { instances: 3 }) {
+  const h = new Harness(options);
+  h.queue('q1', {
+    targets: [
+      { expression: 'skills.es >= 3', ordering: 'longest-idle', timeoutMs: 15_000 },
+      { expression: 'true', ordering: 'fewest-calls' },
+    ],
+    maxMisses: 2,
+    wrapUpMs: 5000,
+  });
+  h.queue('q2', {
+    targets: [{ expression: 'true', ordering: 'round-robin' }],
+    maxMisses: 1,
+    sticky: { timeoutMs: 10_000 },
+  });
+  agentIds.forEach((a, i) =>
+    h.agent(a, i % 3 === 0 ? ['q1'] : i % 3 === 1 ? ['q2'] : ['q1', 'q2'], { es: (i % 4) + 1 }),
+  );
+  return h;
+}
+
+export async function run(h: Harness, o: Op, joined: Set<string>): Promise<void> {
+  const r = h.routers[o.router] ?? h.acd;
+  if (o.kind === 'join') {
+    const callId = callIds[o.call] as string;
+    joined.add(callId);
+    return h.join(
+      callId,
+      queueIds[o.queue] as string,
+      { priority: o.priority, attached: { ani: `+3310000000${o.call % 3}` } },
+      r,
+    );
+  }
+  if ('agent' in o) {
+    const agentId = agentIds[o.agent] as string;
+    if (o.kind === 'login') return void (await h.login(agentId, true, r));
+    const command =
+      o.kind === 'not-ready' ? { kind: 'not-ready' as const, reason: 'lunch' } : { kind: o.kind };
+    return void (await r.agentCommand(T, agentId, command, 'agent', `cmd-${Math.random()}`));
+  }
+  const callId = callIds[o.call] as string;
+  if (o.kind === 'answer') return h.answer(callId, r);
+  if (o.kind === 'hangup') return h.hangup(callId, r);
+  return h.noAnswer(callId, o.kind === 'reject' ? 'rejected' : 'no-answer', r);
+}
