@@ -129,29 +129,9 @@ serving() { "$PING_BIN" -addr "$ADDR" -timeout 2s 2>/dev/null; }
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$FERRETDB_PORT") 2>/dev/null; }
 
-fail_start() {
-  log "$1"
-  if [ -f "$LOGFILE" ]; then
-    log "last lines of $LOGFILE:"
-    tail -n 30 "$LOGFILE" >&2
-  fi
-  exit 1
-}
+serving_why() { "$PING_BIN" -addr "$ADDR" -timeout 2s 2>&1 || true; }
 
-wait_serving() {
-  local deadline=$((SECONDS + FERRETDB_START_TIMEOUT)) pid
-  pid=$(cat "$PIDFILE")
-  until serving; do
-    kill -0 "$pid" 2>/dev/null || { rm -f "$PIDFILE"; fail_start "FerretDB (pid $pid) exited during start"; }
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      local why
-      why=$("$PING_BIN" -addr "$ADDR" -timeout 2s 2>&1 || true)
-      stop_pidfile "$PIDFILE" 10
-      fail_start "FerretDB did not answer a ping on $ADDR within ${FERRETDB_START_TIMEOUT}s ($why); stopped it"
-    fi
-    sleep 0.2
-  done
-}
+wait_serving() { await_serving FerretDB "$FERRETDB_START_TIMEOUT" "a ping on $ADDR"; }
 
 lock() {
   mkdir -p "$DIR"

@@ -229,26 +229,8 @@ fingerprint() { cat "$CFG" "$DSLIST" 2>/dev/null | md5sum | cut -d' ' -f1; echo 
 
 port_busy_udp() { ss -Hlun "sport = :$1" 2>/dev/null | grep -q .; }
 
-fail_start() {
-  log "$1"
-  if [ -f "$LOGFILE" ]; then
-    log "last lines of $LOGFILE:"
-    tail -n 30 "$LOGFILE" >&2
-  fi
-  exit 1
-}
-
 wait_serving() {
-  local deadline=$((SECONDS + KAMAILIO_START_TIMEOUT)) pid
-  pid=$(cat "$PIDFILE")
-  until serving; do
-    kill -0 "$pid" 2>/dev/null || { rm -f "$PIDFILE"; fail_start "kamailio (pid $pid) exited during start"; }
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      stop_pidfile "$PIDFILE" 10
-      fail_start "kamailio did not answer SIP OPTIONS on $KAMAILIO_SIP_HOST:$KAMAILIO_SIP_PORT within ${KAMAILIO_START_TIMEOUT}s; stopped it"
-    fi
-    sleep 0.2
-  done
+  await_serving kamailio "$KAMAILIO_START_TIMEOUT" "SIP OPTIONS on $KAMAILIO_SIP_HOST:$KAMAILIO_SIP_PORT" 0.2
 }
 
 lock() {

@@ -57,3 +57,31 @@ stop_pidfile() {
   kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
   rm -f "$f"
 }
+
+# fail_start MESSAGE : says why a start failed, with the tail of $LOGFILE, and exits 1.
+fail_start() {
+  log "$1"
+  if [ -f "${LOGFILE:-}" ]; then
+    log "last lines of $LOGFILE:"
+    tail -n 30 "$LOGFILE" >&2
+  fi
+  exit 1
+}
+
+# await_serving NAME SECONDS WHAT [POLL] : waits until the caller's `serving` function succeeds.
+# Fails if the process in $PIDFILE exits first, or stops it and fails after SECONDS. A caller may
+# define `serving_why` to add the last probe's own answer to the message.
+await_serving() {
+  local name=$1 secs=$2 what=$3 poll=${4:-0.1} deadline pid why=''
+  deadline=$((SECONDS + secs))
+  pid=$(cat "$PIDFILE")
+  until serving; do
+    kill -0 "$pid" 2>/dev/null || { rm -f "$PIDFILE"; fail_start "$name (pid $pid) exited during start"; }
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      declare -F serving_why >/dev/null && why=" ($(serving_why))"
+      stop_pidfile "$PIDFILE" 10
+      fail_start "$name did not answer $what on time (${secs}s)$why; stopped it"
+    fi
+    sleep "$poll"
+  done
+}

@@ -47,29 +47,9 @@ serving() { [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PO
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null; }
 
-fail_start() {
-  log "$1"
-  if [ -f "$LOGFILE" ]; then
-    log "last lines of $LOGFILE:"
-    tail -n 30 "$LOGFILE" >&2
-  fi
-  exit 1
-}
+serving_why() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>&1 || true; }
 
-wait_serving() {
-  local deadline=$((SECONDS + REDIS_START_TIMEOUT)) pid
-  pid=$(cat "$PIDFILE")
-  until serving; do
-    kill -0 "$pid" 2>/dev/null || { rm -f "$PIDFILE"; fail_start "redis-server (pid $pid) exited during start"; }
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      local why
-      why=$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>&1 || true)
-      stop_pidfile "$PIDFILE" 10
-      fail_start "redis-server did not answer PING on 127.0.0.1:$REDIS_PORT within ${REDIS_START_TIMEOUT}s ($why); stopped it"
-    fi
-    sleep 0.1
-  done
-}
+wait_serving() { await_serving redis-server "$REDIS_START_TIMEOUT" "PING on 127.0.0.1:$REDIS_PORT"; }
 
 lock() {
   mkdir -p "$DIR"

@@ -125,26 +125,8 @@ serving() {
 port_busy_udp() { ss -Hlun "sport = :$1" 2>/dev/null | grep -q .; }
 port_busy_tcp() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
 
-fail_start() {
-  log "$1"
-  if [ -f "$LOGFILE" ]; then
-    log "last lines of $LOGFILE:"
-    tail -n 30 "$LOGFILE" >&2
-  fi
-  exit 1
-}
-
 wait_serving() {
-  local deadline=$((SECONDS + RTPENGINE_START_TIMEOUT)) pid
-  pid=$(cat "$PIDFILE")
-  until serving; do
-    kill -0 "$pid" 2>/dev/null || { rm -f "$PIDFILE"; fail_start "rtpengine (pid $pid) exited during start"; }
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      stop_pidfile "$PIDFILE" 10
-      fail_start "rtpengine did not answer an ng ping on $RTPENGINE_HOST:$RTPENGINE_HTTP_PORT within ${RTPENGINE_START_TIMEOUT}s; stopped it"
-    fi
-    sleep 0.1
-  done
+  await_serving rtpengine "$RTPENGINE_START_TIMEOUT" "an ng ping on $RTPENGINE_HOST:$RTPENGINE_HTTP_PORT"
 }
 
 lock() {
