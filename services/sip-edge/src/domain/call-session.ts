@@ -221,6 +221,28 @@ export class CallSession {
     });
   }
 
+  /** The answered far end becomes the call's party: its hang-up and re-INVITEs are ours to handle. */
+  private adoptParty(
+    legId: string,
+    target: CallTarget,
+    dialTarget: DialTarget,
+    leg: AnsweredLeg,
+    media: MediaSession,
+  ): PartyLeg {
+    const party: PartyLeg = {
+      legId,
+      target,
+      leg,
+      webrtc: dialTarget.kind === 'agent' && dialTarget.webrtc,
+      ...(target.type === 'agent' ? { agentId: target.agentId } : {}),
+    };
+    this.party = party;
+    leg.onEnded((cause) => this.partyEnded(party, cause));
+    leg.onReinvite((sdp) => this.deps.media.reoffer(media, 'party', sdp));
+    leg.onRefer(async () => false);
+    return party;
+  }
+
   private async dialDirect(target: CallTarget, dialTarget: DialTarget, ringTimeoutMs: number): Promise<void> {
     const webrtc = dialTarget.kind === 'agent' && dialTarget.webrtc;
     const { session, partyOfferSdp } = await this.deps.media.anchorDirect(this.callId, this.offer.sdp, {
@@ -280,17 +302,7 @@ export class CallSession {
     leg.onEnded((cause) => this.callerEnded(cause));
     leg.onReinvite((sdp) => this.deps.media.reoffer(session, 'caller', sdp));
     leg.onRefer(async () => false);
-    const party: PartyLeg = {
-      legId,
-      target,
-      leg: result.leg,
-      webrtc: dialTarget.kind === 'agent' && dialTarget.webrtc,
-      ...(target.type === 'agent' ? { agentId: target.agentId } : {}),
-    };
-    this.party = party;
-    result.leg.onEnded((cause) => this.partyEnded(party, cause));
-    result.leg.onReinvite((sdp) => this.deps.media.reoffer(session, 'party', sdp));
-    result.leg.onRefer(async () => false);
+    const party = this.adoptParty(legId, target, dialTarget, result.leg, session);
     this.emit('call.answered', {
       callId: this.callId,
       legId,
@@ -654,17 +666,7 @@ export class CallSession {
       return;
     }
     await this.deps.media.connectParty(media, result.sdp);
-    const party: PartyLeg = {
-      legId,
-      target,
-      leg: result.leg,
-      webrtc: dialTarget.kind === 'agent' && dialTarget.webrtc,
-      ...(target.type === 'agent' ? { agentId: target.agentId } : {}),
-    };
-    this.party = party;
-    result.leg.onEnded((cause) => this.partyEnded(party, cause));
-    result.leg.onReinvite((sdp) => this.deps.media.reoffer(media, 'party', sdp));
-    result.leg.onRefer(async () => false);
+    const party = this.adoptParty(legId, target, dialTarget, result.leg, media);
     // The caller stops hearing prompts or music and starts hearing the party.
     await this.stopPrompt('interrupted');
     this.typeAhead = '';
