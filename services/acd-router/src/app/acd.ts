@@ -393,6 +393,21 @@ export class Acd {
     const attempts = new Map<string, string>();
     const decisionId = this.newId();
     let callMoved = false;
+    const explain = (outcome: Parameters<typeof explainDecision>[11]) =>
+      explainDecision(
+        this.o.instance,
+        call,
+        queue,
+        stage,
+        trigger,
+        now,
+        decisionId,
+        selection,
+        selection.examined,
+        readyInQueue,
+        attempts,
+        outcome,
+      );
     for (const candidate of selection.shortlist.slice(0, this.o.maxAttempts)) {
       const cached = (await this.agents.get(tenantId, [candidate.agentId])).get(candidate.agentId);
       if (!cached) continue;
@@ -406,24 +421,7 @@ export class Acd {
       );
       attempts.set(candidate.agentId, result.result);
       if (result.result === 'ok') {
-        const decision = explainDecision(
-          this.o.instance,
-          call,
-          queue,
-          stage,
-          trigger,
-          now,
-          decisionId,
-          selection,
-          selection.examined,
-          readyInQueue,
-          attempts,
-          {
-            outcome: 'reserved',
-            agentId: candidate.agentId,
-            reservationId,
-          },
-        );
+        const decision = explain({ outcome: 'reserved', agentId: candidate.agentId, reservationId });
         await this.onReserved(
           tenantId,
           call,
@@ -443,22 +441,7 @@ export class Acd {
       }
     }
     const lost = attempts.size > 0;
-    const decision = explainDecision(
-      this.o.instance,
-      call,
-      queue,
-      stage,
-      trigger,
-      now,
-      decisionId,
-      selection,
-      selection.examined,
-      readyInQueue,
-      attempts,
-      {
-        outcome: lost ? 'lost-race' : 'no-agent',
-      },
-    );
+    const decision = explain({ outcome: lost ? 'lost-race' : 'no-agent' });
     this.keep(decision);
     const out = new Outbox(tenantId, now, traceparent);
     out.add('routing.decision.made', decisionSummary(decision));

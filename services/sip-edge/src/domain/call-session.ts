@@ -221,6 +221,22 @@ export class CallSession {
     });
   }
 
+  /** The party answered and hears the caller: reporting and the ACD learn it from these two. */
+  private announceParty(party: PartyLeg, queueId?: string): void {
+    this.emit('call.answered', {
+      callId: this.callId,
+      legId: party.legId,
+      answeredBy: party.target.type === 'agent' ? 'agent' : 'external',
+      ...(party.agentId ? { agentId: party.agentId } : {}),
+    });
+    this.emit('call.bridged', {
+      callId: this.callId,
+      legIds: [this.callerLegId, party.legId],
+      ...(party.agentId ? { agentId: party.agentId } : {}),
+      ...(queueId ? { queueId } : {}),
+    });
+  }
+
   /** The answered far end becomes the call's party: its hang-up and re-INVITEs are ours to handle. */
   private adoptParty(
     legId: string,
@@ -303,17 +319,7 @@ export class CallSession {
     leg.onReinvite((sdp) => this.deps.media.reoffer(session, 'caller', sdp));
     leg.onRefer(async () => false);
     const party = this.adoptParty(legId, target, dialTarget, result.leg, session);
-    this.emit('call.answered', {
-      callId: this.callId,
-      legId,
-      answeredBy: target.type === 'agent' ? 'agent' : 'external',
-      ...(party.agentId ? { agentId: party.agentId } : {}),
-    });
-    this.emit('call.bridged', {
-      callId: this.callId,
-      legIds: [this.callerLegId, legId],
-      ...(party.agentId ? { agentId: party.agentId } : {}),
-    });
+    this.announceParty(party);
     this.deps.onChanged(this);
   }
 
@@ -672,18 +678,7 @@ export class CallSession {
     this.typeAhead = '';
     await this.deps.media.block(media, 'caller', false);
     this.held = false;
-    this.emit('call.answered', {
-      callId: this.callId,
-      legId,
-      answeredBy: target.type === 'agent' ? 'agent' : 'external',
-      ...(party.agentId ? { agentId: party.agentId } : {}),
-    });
-    this.emit('call.bridged', {
-      callId: this.callId,
-      legIds: [this.callerLegId, legId],
-      ...(party.agentId ? { agentId: party.agentId } : {}),
-      ...(request.queueId ? { queueId: request.queueId } : {}),
-    });
+    this.announceParty(party, request.queueId);
     this.deps.onChanged(this);
     this.complete(request, 'done');
   }
