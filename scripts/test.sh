@@ -16,20 +16,21 @@ stop_infra() {
   bash infra/local/redis.sh stop || true
   bash infra/local/kamailio.sh stop || true
   bash infra/local/rtpengine.sh stop || true
+  bash infra/local/s3.sh stop || true
 }
 trap stop_infra EXIT
 
 # The servers start in parallel; each script waits until its server really answers.
-echo "[test] starting Redis, FerretDB, Kafka, rtpengine and Kamailio on loopback" >&2
+echo "[test] starting Redis, FerretDB, Kafka, rtpengine, Kamailio and an S3 server (moto) on loopback" >&2
 mkdir -p .local
 pids=()
-for svc in redis ferretdb kafka rtpengine kamailio; do
+for svc in redis ferretdb kafka rtpengine kamailio s3; do
   bash "infra/local/$svc.sh" start > ".local/$svc-start.log" 2>&1 &
   pids+=("$!")
 done
 # Tools the tests use, built or installed once per machine (a cold helm or kube-apiserver build
 # takes minutes: done here, outside any test timeout, beside the servers starting).
-for tool in "helm-tools install" "kube-apiserver install" "schemathesis install" "espeak install" "sipp install"; do
+for tool in "helm-tools install" "kube-apiserver install" "schemathesis install" "espeak install" "sipp install" "chromium install"; do
   read -r name verb <<<"$tool"
   bash "infra/local/$name.sh" "$verb" > ".local/$name-install.log" 2>&1 &
   pids+=("$!")
@@ -46,6 +47,9 @@ fi
 
 echo "[test] typecheck" >&2
 node_modules/.bin/tsc -p tsconfig.json
+services/agent-web/node_modules/.bin/tsc -p services/agent-web/tsconfig.json
+echo "[test] build the agent web client (served by the API, driven by the browser tests)" >&2
+(cd services/agent-web && node_modules/.bin/vite build --logLevel warn)
 echo "[test] lint" >&2
 node_modules/.bin/eslint .
 node_modules/.bin/prettier --check . > /dev/null || { node_modules/.bin/prettier --list-different .; echo "[test] prettier: the files above need formatting (pnpm format)" >&2; exit 1; }

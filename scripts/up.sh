@@ -15,4 +15,6 @@ if [ "${MEDIA_PLANE:-on}" != off ]; then
       echo "[up] $svc did not start (see .local/$svc-start.log): calls will not work" >&2
   done
 fi
+# The agent and supervisor web client, served by the API at /.
+(cd services/agent-web && node_modules/.bin/vite build --logLevel warn)
 exec node packages/cli/bin/hotline.mjs up "$@"

@@ -1,6 +1,9 @@
 import { ContractError, parseEvent, type HotlineEvent } from '@hotline/contracts';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { defaultIsRetryable } from './delivery-policy';
 import type { DeliveredRecord, EventBus, Subscription } from './event-bus';
+
+const tracer = trace.getTracer('@hotline/event-bus');
 
 /**
  * Remembers which events a consumer group has handled, so a redelivered event (at-least-once)
@@ -40,7 +43,34 @@ export function consumeEvents(options: ConsumeEventsOptions): Promise<Subscripti
     handler: async (record) => {
       const event = parseEvent(record.value);
       if (dedupe && (await dedupe.seen(group, event.id))) return;
-      await handle(event, record);
+      // One span per handled event, a child of the trace the record carried (one call is one
+      // trace): what each consumer group did with the call shows up in it. Events this handler
+      // publishes carry the span as their parent.
+      await tracer.startActiveSpan(
+        `${event.type} process`,
+        {
+          kind: SpanKind.CONSUMER,
+          attributes: {
+            'messaging.system': bus.kind === 'kafka' ? 'kafka' : 'in-process',
+            'messaging.destination.name': record.topic,
+            'messaging.consumer.group.name': group,
+            'messaging.message.id': event.id,
+            'hotline.event.type': event.type,
+            'hotline.event.key': event.key,
+          },
+        },
+        async (span) => {
+          try {
+            await handle(event, record);
+          } catch (err) {
+            span.recordException(err instanceof Error ? err : String(err));
+            span.setStatus({ code: SpanStatusCode.ERROR });
+            throw err;
+          } finally {
+            span.end();
+          }
+        },
+      );
       // Only after the handler succeeded: a crash in between redelivers, and the handler runs again.
       await dedupe?.remember(group, event.id);
     },

@@ -5,5 +5,6 @@ export * from './metrics';
 export * from './lifecycle';
 export * from './service';
 export * from './telemetry/telemetry';
+export * from './telemetry/root-span';
 export * from './http/ops-server';
 export * from './http/problem';

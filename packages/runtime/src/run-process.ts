@@ -11,6 +11,7 @@ import {
   type Logger,
   type ReadinessCheck,
   type ServiceModule,
+  type TelemetryOptions,
 } from '@hotline/platform';
 import type { Adapters } from './adapters';
 
@@ -26,6 +27,8 @@ export interface ProcessOptions {
   /** Tests pass their own; the real one exits the process. */
   exit?: (code: number) => void;
   installSignalHandlers?: boolean;
+  /** Tests read spans back: every span of the process also goes to this exporter. */
+  spanExporter?: TelemetryOptions['spanExporter'];
 }
 
 export interface RunningProcess {
@@ -45,6 +48,7 @@ export async function runProcess(options: ProcessOptions): Promise<RunningProces
     serviceName: options.name,
     exporter: config.HOTLINE_TRACES,
     otlpEndpoint: config.HOTLINE_OTLP_ENDPOINT,
+    ...(options.spanExporter ? { spanExporter: options.spanExporter } : {}),
   });
   const log = createLogger({
     service: options.name,

@@ -44,7 +44,7 @@ export function runUp(
 }
 
 /** The shape's settings plus each service's own, so one check names every bad key. */
-function withServiceSettings<S extends NonNullable<ServiceModule['settings']>>(
+export function withServiceSettings<S extends NonNullable<ServiceModule['settings']>>(
   base: S,
   services: ServiceModule[],
 ): S {

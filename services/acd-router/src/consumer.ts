@@ -62,6 +62,10 @@ export async function handleEvent(acd: Acd, event: HotlineEvent, hooks: Consumer
     case 'call.ended':
       await acd.ended(t, event.data.callId, trace);
       return 'ended';
+    case 'call.transferred':
+      if (event.data.kind !== 'blind' || !event.data.fromAgentId) return 'ignored';
+      await acd.transferredAway(t, event.data.callId, event.data.fromAgentId, trace);
+      return 'transferred-away';
     case 'call.command.completed': {
       const { callId, commandId, action, outcome } = event.data;
       if (action !== 'bridge') return 'ignored';

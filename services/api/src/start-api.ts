@@ -1,10 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import { agentWebBuilt, agentWebRoot } from '@hotline/agent-web';
 import { ConfigError, type RunningService, type ServiceDeps } from '@hotline/platform';
+import { createRecordingLibrary, recorderSettingsFrom, recordingsRouter } from '@hotline/recorder';
+import { createReportingQueries, reportsRouter } from '@hotline/reporting';
+import express, { type Router } from 'express';
 import type { ApiSettings } from './api-settings';
+import { createDesk, type Desk } from './desk/desk';
+import type { DeskReadModel } from './desk/desk-read-model';
 import { ChangeLog } from './domain/change-log';
 import { FlowLifecycle } from './domain/flow-lifecycle';
 import { Provisioner } from './domain/provisioner';
 import { espeakTextToSpeech, type TextToSpeech } from './domain/text-to-speech';
+import { authorize } from './http/authorize';
 import { buildApi } from './http/build-api';
 import { Idempotency } from './http/idempotency';
 import { createResources, ensureIndexes, type Resources } from './resources';
@@ -16,6 +23,7 @@ export interface StartedApi extends RunningService {
   resources: Resources;
   flows: FlowLifecycle;
   changes: ChangeLog;
+  desk: Desk;
   adminKey: string | null;
 }
 
@@ -25,7 +33,13 @@ const OUTBOX_EVERY_MS = 5_000;
 export async function startApi(
   deps: ServiceDeps,
   settings: ApiSettings,
-  options: { tts?: TextToSpeech } = {},
+  options: {
+    tts?: TextToSpeech;
+    /** What the desk reads realtime views and screen pops from (reporting's queries). */
+    readModel?: DeskReadModel;
+    /** The desk's broadcast consumer group (tests); default unique per process. */
+    liveGroup?: string;
+  } = {},
 ): Promise<StartedApi> {
   const { log, store, bus, shape } = deps;
   if (shape === 'serve' && !settings.HOTLINE_API_JWT_SECRET) {
@@ -48,7 +62,32 @@ export async function startApi(
   const changes = new ChangeLog(store, bus, log);
   const provisioner = new Provisioner(store, changes);
   const flows = new FlowLifecycle(store, provisioner, resources.flows);
+  const reporting = createReportingQueries({ store, live: deps.live });
+  const recordings = createRecordingLibrary({ store, settings: recorderSettingsFrom(deps.env ?? {}), log });
+  const desk = createDesk({
+    store,
+    recordings,
+    bus,
+    live: deps.live,
+    log,
+    metrics: deps.metrics,
+    jwtSecret,
+    readModel: options.readModel ?? reporting,
+    ...(options.liveGroup ? { group: options.liveGroup } : {}),
+    settings: {
+      sipWssUrls: settings.HOTLINE_API_SIP_WSS_URLS,
+      maxClientsPerTenant: settings.HOTLINE_API_LIVE_MAX_CLIENTS_PER_TENANT,
+      clientBufferBytes: settings.HOTLINE_API_LIVE_CLIENT_BUFFER_BYTES,
+      heartbeatMs: settings.HOTLINE_API_LIVE_HEARTBEAT_MS,
+    },
+  });
+  await desk.start();
   const inFlight = { count: 0 };
+  // Other services' routers served under /v1 after authentication (one line each).
+  const extraRouters: Router[] = [
+    reportsRouter(reporting, authorize),
+    recordingsRouter(recordings, authorize),
+  ];
   deps.http.use(
     buildApi({
       store,
@@ -64,8 +103,23 @@ export async function startApi(
       maxBodyBytes: settings.HOTLINE_API_MAX_BODY_BYTES,
       maxAudioBytes: settings.HOTLINE_API_MAX_AUDIO_BYTES,
       inFlight,
+      extraRouters,
+      desk,
     }),
   );
+
+  // The agent and supervisor web client (services/agent-web, built by scripts/up.sh and test.sh).
+  // Vite's assets carry content hashes and may be cached; index.html must be fetched fresh.
+  if (agentWebBuilt())
+    deps.http.use(
+      express.static(agentWebRoot(), {
+        maxAge: '1h',
+        setHeaders: (res, path) => {
+          if (path.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+        },
+      }),
+    );
+  else log.warn('the agent web client is not built (services/agent-web: vite build); / serves nothing');
 
   let draining = false;
   const outbox = setInterval(() => {
@@ -92,13 +146,16 @@ export async function startApi(
     resources,
     flows,
     changes,
+    desk,
     adminKey,
     activeWork: () => inFlight.count,
     drain: async () => {
       draining = true;
+      desk.drain();
     },
     stop: async () => {
       clearInterval(outbox);
+      await desk.stop();
       await changes.drainOutbox().catch(() => 0);
       log.info('service stopped');
     },

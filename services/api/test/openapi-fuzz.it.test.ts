@@ -14,6 +14,8 @@ import { provisionBasics, startWorld, type World } from './support/fixtures';
 //
 // It runs as the platform admin acting in one tenant: a tenant key would be found in the key
 // list and revoked by the fuzzer itself halfway through, leaving only 401s to test.
+// The live channel (GET /v1/live, text/event-stream) is left out: a stream never ends, so a
+// fuzzer waiting for a whole body would only time out; desk-live.it.test.ts covers it.
 // HOTLINE_FUZZ_EXAMPLES (8), HOTLINE_FUZZ_SEED and HOTLINE_FUZZ_LOG (a file for the full report)
 // tune a run by hand.
 
@@ -63,6 +65,8 @@ describe('OpenAPI fuzz', () => {
         `Authorization: Bearer ${ADMIN_KEY}`,
         '-H',
         'Hotline-Tenant: fuzz',
+        '--exclude-operation-id',
+        'liveEvents',
         '--checks',
         'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance',
         '--phases',

@@ -596,6 +596,20 @@ describe('demo seed', () => {
     const flow = await demo.get(`/v1/flows/${first.ids!.flow}`);
     expect(flow.body).toMatchObject({ status: 'published', publishedVersion: 1 });
     expect((await demo.get('/v1/agents')).body.items).toHaveLength(3);
+    // The team lead signs in to the desk as a supervisor with a softphone of her own.
+    const lead = await fetch(`${w.t.url}/v1/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        tenantId: 'demo-http',
+        email: 'carol@demo.example',
+        password: 'carol-demo-password',
+      }),
+    });
+    expect(lead.status).toBe(201);
+    const session = (await lead.json()) as { user: { roles: string[]; agentId: string | null } };
+    expect(session.user.roles).toEqual(['agent', 'supervisor']);
+    expect(session.user.agentId).toEqual(expect.any(String));
     const auditBefore = await count(Collections.auditLog, 'demo-http');
     expect(await seedDemoTenant(target, (m) => warnings.push(m), 'demo-http')).toEqual({
       created: false,

@@ -25,17 +25,17 @@ afterAll(async () => {
   await h?.close();
 });
 
-function register(cseq: number, authorization?: string): string {
+function register(cseq: number, authorization?: string, as = user): string {
   const tag = randomBytes(4).toString('hex');
   return [
     `REGISTER sip:${REALM} SIP/2.0`,
     `Via: SIP/2.0/WSS abc123.invalid;branch=z9hG4bK${randomBytes(6).toString('hex')}`,
     'Max-Forwards: 70',
-    `From: <sip:${user}@${REALM}>;tag=${tag}`,
-    `To: <sip:${user}@${REALM}>`,
-    'Call-ID: ws-register-1',
+    `From: <sip:${as}@${REALM}>;tag=${tag}`,
+    `To: <sip:${as}@${REALM}>`,
+    `Call-ID: ws-register-${as}`,
     `CSeq: ${cseq} REGISTER`,
-    `Contact: <sip:${user}@abc123.invalid;transport=ws>;expires=300`,
+    `Contact: <sip:${as}@abc123.invalid;transport=ws>;expires=300`,
     ...(authorization ? [`Authorization: ${authorization}`] : []),
     'User-Agent: hotline-test-browser',
     'Content-Length: 0',
@@ -63,6 +63,22 @@ describe('an agent in a browser (SIP over WSS)', () => {
     expect(header(ok, 'Contact')).toContain(`sip:${user}@abc123.invalid`);
   });
 
+  it('refuses a user that does not exist, even one answering with the placeholder HA1 of zeros', async () => {
+    const nobody = 'nobody-here';
+    ws.send(register(1, undefined, nobody));
+    const challenge = await ws.next((m) => m.startsWith('SIP/2.0 401'));
+    const authorization = digestAuthorization({
+      challenge: header(challenge, 'WWW-Authenticate'),
+      method: 'REGISTER',
+      uri: `sip:${REALM}`,
+      username: nobody,
+      ha1: '0'.repeat(32),
+    });
+    ws.send(register(2, authorization, nobody));
+    const refused = await ws.next((m) => /^SIP\/2\.0 [1-6]\d\d/.test(m) && !m.startsWith('SIP/2.0 100'));
+    expect(refused).toMatch(/^SIP\/2\.0 403/);
+  });
+
   it('is offered a call with DTLS-SRTP, ICE and rtcp-mux, and its refusal reaches the IVR as busy', async () => {
     const caller = sipp({
       scenario: 'uac_wait_bye.xml',
@@ -84,7 +100,7 @@ describe('an agent in a browser (SIP over WSS)', () => {
     expect(sdp).toMatch(/a=fingerprint:sha-256 /);
     expect(sdp).toMatch(/a=ice-ufrag:/);
     expect(sdp).toMatch(/a=rtcp-mux/);
-    expect(sdp).toMatch(/a=setup:actpass/);
+    expect(sdp).toMatch(/a=setup:active/);
     const busy = [
       'SIP/2.0 486 Busy Here',
       ...invite.split('\r\n').filter((l) => /^(Via|From|Call-ID|CSeq):/i.test(l)),

@@ -115,6 +115,7 @@ export function decodeCall(tenantId: string, callId: string, h: Record<string, s
     enqueuedAt: num(h.enq),
     queueJoinedAt: num(h.qjoin),
   };
+  if (h.tp) spec.traceparent = h.tp;
   if (h.sticky) {
     spec.stickyAgentId = h.sticky;
     spec.stickyUntil = num(h.stickyUntil);
@@ -158,6 +159,7 @@ export function encodeCall(
     chan: record.channel,
     excl: record.excluded.length > 0 ? `,${record.excluded.join(',')},` : '',
   };
+  if (spec.traceparent) fields.tp = spec.traceparent;
   if (spec.stickyAgentId && spec.stickyUntil !== undefined) {
     fields.sticky = spec.stickyAgentId;
     fields.stickyUntil = String(spec.stickyUntil);

@@ -475,6 +475,24 @@ describe('ACD: wrap-up', () => {
     expect(await h.agentOf('c2')).toBe('anna');
   });
 
+  it('a blind transfer away frees the agent into wrap-up while the call goes on', async () => {
+    const h = new Harness();
+    h.queue('q1', { wrapUpMs: 30_000 });
+    h.agent('anna', ['q1']);
+    await h.login('anna');
+    await h.join('c1', 'q1');
+    await h.answer('c1');
+    expect(await h.stateOf('anna')).toBe('on-call');
+    await h.acd.transferredAway(T, 'c1', 'someone-else');
+    expect(await h.stateOf('anna')).toBe('on-call');
+    await h.acd.transferredAway(T, 'c1', 'anna');
+    expect(await h.stateOf('anna')).toBe('wrap-up');
+    await h.hangup('c1');
+    expect(await h.stateOf('anna')).toBe('wrap-up');
+    await h.advance(30_000);
+    expect(await h.stateOf('anna')).toBe('ready');
+  });
+
   it('an extended wrap-up ends later', async () => {
     const h = new Harness();
     h.queue('q1', { wrapUpMs: 30_000, maxWrapUpExtensionMs: 60_000 });

@@ -177,6 +177,7 @@ export class Acd {
       attached,
       enqueuedAt: now,
       queueJoinedAt: now,
+      ...(traceparent ? { traceparent } : {}),
     };
     const callerKey = attached.ani
       ? callerKeyFor(tenantId, attached.ani)
@@ -481,7 +482,8 @@ export class Acd {
     const now = decision.at;
     const { callId } = call.spec;
     this.keep(decision);
-    const out = new Outbox(tenantId, now, traceparent);
+    // The call's own trace first: an agent freed by another call may be what reserved this one.
+    const out = new Outbox(tenantId, now, call.spec.traceparent ?? traceparent);
     // The router rings at once, so the script left a ready agent ringing: both steps are published.
     if (result.from !== result.to) {
       out.add('agent.state.changed', {
@@ -766,6 +768,33 @@ export class Acd {
       await this.store.schedule(this.agentItem(tenantId, agent.agentId), result.status.wrapUpUntil, 'set');
     }
     return { ...agent, status: result.status, version: String(Number(agent.version) + 1) };
+  }
+
+  /**
+   * A blind transfer took the caller away from its agent (F-AG-2): the agent's part is done and
+   * goes to wrap-up as if the call had ended for it; the call itself goes on with its new party,
+   * and its record stays until call.ended.
+   */
+  async transferredAway(
+    tenantId: string,
+    callId: string,
+    fromAgentId: string,
+    traceparent?: string,
+  ): Promise<void> {
+    const [call] = await this.store.readCalls(tenantId, [callId]);
+    if (!call || call.agentId !== fromAgentId || call.state !== 'connected') return;
+    const queue =
+      (await this.config.queue(tenantId, call.spec.queueId)) ?? defaultQueue(tenantId, call.spec.queueId);
+    const after = await this.mutateAgent(tenantId, fromAgentId, traceparent, (agent) => {
+      if (!agent || !Object.hasOwn(agent.status.interactions, callId)) return null;
+      return interactionEnded(agent.status, callId, true, queue.wrapUpMs, this.now());
+    });
+    if (!after) return;
+    if (after.status.state === 'wrap-up' && after.status.wrapUpUntil !== undefined) {
+      await this.store.schedule(this.agentItem(tenantId, fromAgentId), after.status.wrapUpUntil, 'set');
+    }
+    if (after.queues.some((q) => isRoutable(after.status, q.channel)))
+      await this.routeAgent(tenantId, fromAgentId, after, traceparent);
   }
 
   /** The agent put the caller on hold or took them back (F-AG-2). */
@@ -1174,16 +1203,17 @@ export class Acd {
       const deadline = (call.reservedAt ?? now) + queue.ringTimeoutMs + this.o.ringGraceMs;
       if (now >= deadline && call.reservationId) {
         // The edge never said how the ring ended (it may have died): take the offer back.
-        await this.ringEnded(tenantId, id, call.reservationId, 'timeout');
+        await this.ringEnded(tenantId, id, call.reservationId, 'timeout', call.spec.traceparent);
       } else {
         await this.store.schedule(item, deadline, 'set');
       }
       return;
     }
     await this.store.schedule(item, now + this.o.retryMs, 'set');
-    const routed = await this.routeCall(tenantId, id, 'timer', call);
+    // A timer has no trace of its own: what it does for the call joins the call's.
+    const routed = await this.routeCall(tenantId, id, 'timer', call, call.spec.traceparent);
     if (routed === 'waiting' && queue.positionEveryMs > 0)
-      await this.announcePosition(tenantId, id, queue, false);
+      await this.announcePosition(tenantId, id, queue, false, call.spec.traceparent);
   }
 
   // ---------------------------------------------------------------------------------------------

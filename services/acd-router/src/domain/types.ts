@@ -106,6 +106,11 @@ export interface CallSpec {
   /** The agent the call waits for first, and until when. */
   stickyAgentId?: string;
   stickyUntil?: number;
+  /**
+   * The call's W3C trace (from queue.joined): what the ACD publishes about this call joins it,
+   * even when another call's event or a timer set it off (an agent freed by one call takes the next).
+   */
+  traceparent?: string;
 }
 
 export const defaultQueue = (tenantId: string, queueId: string): QueueConfig => ({

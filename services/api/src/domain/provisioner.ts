@@ -7,7 +7,7 @@ import {
 } from '@hotline/document-store';
 import { HotlineError, type FieldError } from '@hotline/platform';
 import { Collections, type Tenant } from '@hotline/provisioning';
-import { hasAnyRole, type Principal } from '../auth/principal';
+import { hasAnyRole, isUnrestricted, requireTenant, type Principal } from '../auth/principal';
 import type { ChangeLog } from './change-log';
 import { decodeCursor, encodeCursor } from './cursor';
 import { parseOr422, validationFailed } from './field-errors';
@@ -73,20 +73,11 @@ export class Provisioner {
       }
       return null;
     }
-    if (ctx.tenantId === null) {
-      throw new HotlineError(
-        'bad_request',
-        'the platform admin names a tenant with the Hotline-Tenant header',
-        {
-          fields: [{ field: 'Hotline-Tenant', message: 'required for tenant resources' }],
-        },
-      );
-    }
-    const unrestricted = principal.kind === 'platform-admin' || principal.kind === 'system';
-    if (!unrestricted && !hasAnyRole(principal, spec[access])) {
+    const tenantId = requireTenant(ctx.tenantId);
+    if (!isUnrestricted(principal) && !hasAnyRole(principal, spec[access])) {
       throw new HotlineError('forbidden', `your role may not ${access} ${spec.plural}`);
     }
-    return ctx.tenantId;
+    return tenantId;
   }
 
   async get(spec: ResourceSpec, id: string, ctx: CallContext): Promise<Doc> {

@@ -56,7 +56,13 @@ export function authenticate(store: DocumentStore, settings: AuthSettings): Requ
       if (!user || user.tenantId !== result.claims.tid || user.disabled)
         throw unauthenticated('invalid credentials');
       await activeTenant(user.tenantId);
-      return { kind: 'user', id: user._id, tenantId: user.tenantId, roles: user.roles };
+      return {
+        kind: 'user',
+        id: user._id,
+        tenantId: user.tenantId,
+        roles: user.roles,
+        agentId: user.agentId,
+      };
     }
     throw unauthenticated('invalid credentials');
   }

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { DocumentStore } from '@hotline/document-store';
 import { HotlineError, problemHandler, type Logger, type Registry } from '@hotline/platform';
 import express, { Router } from 'express';
+import type { Desk } from '../desk/desk';
+import { liveAccessToken } from '../desk/live/live-routes';
 import type { FlowLifecycle } from '../domain/flow-lifecycle';
 import type { Provisioner } from '../domain/provisioner';
 import type { Resources } from '../resources';
@@ -29,6 +31,13 @@ export interface ApiOptions {
   maxAudioBytes: number;
   /** Counts requests in flight, so shutdown can wait for them. */
   inFlight: { count: number };
+  /**
+   * Routers of other services served by the API (reports, recordings, the desk): mounted after
+   * `authenticate` (so `res.locals.principal` is set) and before the not-found catch-all.
+   */
+  extraRouters?: Router[];
+  /** The agent and supervisor desk (/v1/me, agent state, call commands, the live channel). */
+  desk?: Desk;
 }
 
 /** Everything under /v1: JSON in, JSON or problem+json out. */
@@ -60,6 +69,7 @@ export function buildApi(options: ApiOptions): Router {
       ttlSeconds: options.sessionTtlSeconds,
     }),
   );
+  router.use('/v1/live', liveAccessToken);
   router.use('/v1', authenticate(options.store, options.auth));
   router.use(
     actionRoutes({
@@ -71,9 +81,11 @@ export function buildApi(options: ApiOptions): Router {
       maxAudioBytes: options.maxAudioBytes,
     }),
   );
+  if (options.desk) router.use(options.desk.routes);
   for (const spec of Object.values(options.resources)) {
     router.use(resourceRoutes(spec, options.provisioner, options.idempotency));
   }
+  for (const extra of options.extraRouters ?? []) router.use(extra);
   router.use('/v1', (req) => {
     throw new HotlineError('not_found', `no route ${req.method} ${req.path}`);
   });

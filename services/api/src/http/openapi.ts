@@ -1,55 +1,24 @@
 import { apiKeyView, flowVersionDocument } from '@hotline/provisioning';
 import { z } from 'zod';
+import { deskPaths, deskSchemas } from '../desk/desk-openapi';
 import type { ResourceSpec } from '../domain/resource-spec';
 import type { Resources } from '../resources';
 import { WAV_TYPES } from './action-routes';
-import { TENANT_HEADER } from './authenticate';
+import {
+  errors,
+  etagHeader,
+  json,
+  problem,
+  ref,
+  schemaOf,
+  tenantHeader,
+  writeErrors,
+  type Json,
+} from './openapi-parts';
 import { IDEMPOTENCY_HEADER } from './idempotency';
 import { MAX_PAGE } from './list-query';
 import { sessionInput, sessionView } from './session-routes';
 
-type Json = Record<string, unknown>;
-
-/** JSON Schema 2020-12 (OpenAPI 3.1's dialect) straight from the zod schema the API runs. */
-function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Json {
-  const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Json;
-  delete json.$schema;
-  return json;
-}
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: ref('Problem') } },
-});
-const json = (schema: Json, description: string, headers?: Json) => ({
-  description,
-  ...(headers ? { headers } : {}),
-  content: { 'application/json': { schema } },
-});
-
-const etagHeader = { ETag: { description: 'the revision, for If-Match', schema: { type: 'string' } } };
-const errors = {
-  400: problem('malformed request (query, headers, JSON)'),
-  401: problem('no or invalid credentials'),
-  403: problem('the role may not do this'),
-  404: problem('no such resource in this tenant'),
-  '5XX': problem('server error'),
-};
-const writeErrors = {
-  ...errors,
-  409: problem('conflicts with stored data (duplicate, still referenced, concurrent change)'),
-  413: problem('body too large'),
-  422: problem('invalid fields, listed in `errors`'),
-};
-
-const tenantHeader = {
-  name: TENANT_HEADER,
-  in: 'header',
-  required: false,
-  description: 'platform admin only: the tenant to act in',
-  schema: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' },
-};
 const ifMatch = {
   name: 'If-Match',
   in: 'header',
@@ -371,7 +340,8 @@ export function buildOpenApi(resources: Resources): Json {
     Object.assign(schemas, resourceSchemas(spec));
     paths = { ...paths, ...resourcePaths(spec) };
   }
-  paths = { ...paths, ...actionPaths() };
+  paths = { ...paths, ...actionPaths(), ...deskPaths() };
+  Object.assign(schemas, deskSchemas());
   return {
     openapi: '3.1.0',
     info: {

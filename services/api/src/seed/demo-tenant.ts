@@ -16,6 +16,7 @@ export const demoCredentials = {
   adminEmail: 'admin@demo.example',
   adminPassword: 'demo-admin-password',
   agentUserPassword: 'alice-demo-password',
+  supervisorUserPassword: 'carol-demo-password',
   agentPassword: (username: string) => `${username}-demo-sip-password`,
 };
 
@@ -119,7 +120,7 @@ export async function seedDemoTenant(
     [support, 2],
   ]);
   await agent('Bob', 'bob', '1002', [[support, 5]]);
-  await agent('Carol', 'carol', '1003', [
+  const carol = await agent('Carol', 'carol', '1003', [
     [sales, 2],
     [support, 3],
   ]);
@@ -135,6 +136,14 @@ export async function seedDemoTenant(
     roles: ['agent'],
     password: demoCredentials.agentUserPassword,
     agentId: alice,
+  });
+  // A team lead who takes calls and supervises: her softphone is the one she listens in with.
+  await make('users', {
+    email: 'carol@demo.example',
+    displayName: 'Carol',
+    roles: ['agent', 'supervisor'],
+    password: demoCredentials.supervisorUserPassword,
+    agentId: carol,
   });
   await make('disposition-codes', { code: 'resolved', label: 'Resolved' });
   await make('disposition-codes', { code: 'callback', label: 'Callback promised', requiresNote: true });

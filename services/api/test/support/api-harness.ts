@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openEmbeddedStore, type DocumentStore } from '@hotline/document-store';
 import { createInProcessBus, type EventBus } from '@hotline/event-bus';
-import { createMemoryLiveState } from '@hotline/live-state';
+import { createMemoryLiveState, type LiveState } from '@hotline/live-state';
 import { Topics } from '@hotline/contracts';
 import { createLogger, createMetrics } from '@hotline/platform';
 import express from 'express';
 import { loadApiSettings } from '../../src/api-settings';
 import { startApi, type StartedApi } from '../../src/start-api';
 import type { TextToSpeech } from '../../src/domain/text-to-speech';
+import type { DeskReadModel } from '../../src/desk/desk-read-model';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef0123456789';
 
@@ -18,6 +19,7 @@ export interface TestApi {
   url: string;
   store: DocumentStore;
   bus: EventBus;
+  live: LiveState;
   api: StartedApi;
   close(): Promise<void>;
 }
@@ -28,6 +30,9 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   tts?: TextToSpeech;
   shape?: 'serve' | 'up';
+  live?: LiveState;
+  /** What the desk reads realtime views from (default: nothing known). */
+  readModel?: DeskReadModel;
 }
 
 /** The API on a loopback port, on the embedded store and in-process bus unless given others. */
@@ -36,6 +41,7 @@ export async function startTestApi(options: HarnessOptions = {}): Promise<TestAp
   const store = options.store ?? (await openEmbeddedStore({ dir }));
   const bus = options.bus ?? createInProcessBus({});
   await bus.ensureTopics(Object.values(Topics).map((name) => ({ name })));
+  const live = options.live ?? createMemoryLiveState();
   const app = express();
   const log = createLogger({
     service: 'api-test',
@@ -55,12 +61,15 @@ export async function startTestApi(options: HarnessOptions = {}): Promise<TestAp
       metrics: createMetrics({ service: 'api-test', site: 'site-1' }),
       bus,
       store,
-      live: createMemoryLiveState(),
+      live,
       http: app,
       shape: options.shape ?? 'serve',
     },
     settings,
-    options.tts ? { tts: options.tts } : {},
+    {
+      ...(options.tts ? { tts: options.tts } : {}),
+      ...(options.readModel ? { readModel: options.readModel } : {}),
+    },
   );
   let api: StartedApi;
   try {
@@ -79,6 +88,7 @@ export async function startTestApi(options: HarnessOptions = {}): Promise<TestAp
     url: `http://127.0.0.1:${port}`,
     store,
     bus,
+    live,
     api,
     close: async () => {
       await new Promise<void>((resolve) => {

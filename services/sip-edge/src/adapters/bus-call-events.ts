@@ -1,15 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import { makeEvent, type EventData, type EventType, type HotlineEvent } from '@hotline/contracts';
 import { publishEvents, type EventBus } from '@hotline/event-bus';
+import { startRootSpan, type RootSpan } from '@hotline/platform';
 import type { CallEventSink } from '../domain/ports';
 
 /**
  * Publishes call events on the bus one at a time per call (Kafka keeps per-key order only for
- * records it received in order), each call with its own W3C trace so one call is one trace.
+ * records it received in order), each call with its own W3C trace so one call is one trace: the
+ * call's root span, from its first event to call.ended, which every service's work joins.
  */
 export class BusCallEvents implements CallEventSink {
   private readonly chains = new Map<string, Promise<void>>();
-  private readonly traces = new Map<string, string>();
+  private readonly traces = new Map<string, RootSpan>();
 
   constructor(
     private readonly bus: EventBus,
@@ -18,11 +19,18 @@ export class BusCallEvents implements CallEventSink {
 
   emit<T extends EventType>(type: T, tenantId: string, data: EventData<T>): Promise<void> {
     const callId = (data as { callId?: string }).callId ?? '';
-    const traceparent = this.traceOf(callId);
+    const traceparent = this.traceOf(callId, tenantId);
     const event = makeEvent({ type, tenantId, source: this.source, data, traceparent });
     const previous = this.chains.get(callId) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(() => publishEvents(this.bus, [event as HotlineEvent]));
     this.chains.set(callId, next);
+    if (type === 'call.ended') {
+      const root = this.traces.get(callId);
+      void next.then(
+        () => root?.end(),
+        () => root?.end(),
+      );
+    }
     void next
       .finally(() => {
         if (this.chains.get(callId) === next) {
@@ -39,12 +47,12 @@ export class BusCallEvents implements CallEventSink {
     await Promise.all([...this.chains.values()].map((p) => p.catch(() => undefined)));
   }
 
-  private traceOf(callId: string): string {
+  private traceOf(callId: string, tenantId: string): string {
     let trace = this.traces.get(callId);
     if (!trace) {
-      trace = `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+      trace = startRootSpan('call', { 'hotline.call.id': callId, 'hotline.tenant.id': tenantId });
       this.traces.set(callId, trace);
     }
-    return trace;
+    return trace.traceparent;
   }
 }

@@ -378,6 +378,22 @@ describe('bridging to a party', () => {
     expect(events.completion(id)?.outcome).toBe('no-answer');
   });
 
+  it('a newer bridge while one still rings cancels the older ring and rings the new agent', async () => {
+    // The ACD took its offer back (it never heard how the ring ended) and offers the call anew.
+    const older = run(bridgeTo('agent-1'));
+    await clock.advance(0);
+    const first = dialer.last;
+    const newer = run(bridgeTo('agent-2'));
+    await clock.advance(0);
+    expect(first.cancelled).toBe(true);
+    expect(events.completion(older)?.outcome).toBe('no-answer');
+    expect(dialer.attempts).toHaveLength(2);
+    dialer.last.answer();
+    await clock.advance(0);
+    expect(events.completion(newer)?.outcome).toBe('done');
+    expect(events.of('call.bridged')).toHaveLength(1);
+  });
+
   it('fails a bridge to an agent without a SIP address', async () => {
     const id = run(bridgeTo('ghost'));
     await clock.advance(0);

@@ -105,6 +105,8 @@ interface Ringing {
   attempt: OutboundAttempt;
   timer: unknown;
   done: boolean;
+  /** A queued bridge's ring: resolves once its outcome is handled (media given back or adopted). */
+  settled?: Promise<void>;
 }
 
 /**
@@ -622,6 +624,17 @@ export class CallSession {
   // ---- the other party ----
 
   private async bridge(request: CommandRequest, target: CallTarget, ringTimeoutMs: number): Promise<void> {
+    if (this.ringing?.settled && !this.party) {
+      // The ACD takes an offer back when it never heard how the ring ended (a lost or late
+      // report) and offers the call anew: the newer bridge wins, the older ring is cancelled.
+      const older = this.ringing;
+      older.attempt.cancel();
+      await older.settled;
+      if (this.ended) {
+        this.complete(request, 'call-gone');
+        return;
+      }
+    }
     if (this.ringing) {
       this.complete(request, 'failed', { error: 'another bridge is already ringing' });
       return;
@@ -647,13 +660,31 @@ export class CallSession {
       legId,
       callerId: this.offer.ani,
     });
+    let settle: () => void = () => undefined;
     const ringing: Ringing = {
       request,
       attempt,
       done: false,
       timer: this.deps.timers.setTimeout(() => attempt.cancel(), ringTimeoutMs),
+      settled: new Promise<void>((resolve) => (settle = resolve)),
     };
     this.ringing = ringing;
+    try {
+      await this.ringOutcome(request, target, dialTarget, ringing, legId, media);
+    } finally {
+      settle();
+    }
+  }
+
+  private async ringOutcome(
+    request: CommandRequest,
+    target: CallTarget,
+    dialTarget: DialTarget,
+    ringing: Ringing,
+    legId: string,
+    media: MediaSession,
+  ): Promise<void> {
+    const { attempt } = ringing;
     const result: DialResult = await attempt.result;
     this.deps.timers.clearTimeout(ringing.timer);
     this.ringing = undefined;

@@ -147,7 +147,7 @@ export class RtpengineMedia implements MediaServer {
       callerIsWebrtc: /SAVP/.test(offer.protocol),
       instance: instance.id,
     });
-    return { session, partyOfferSdp: sdpOf(reply) };
+    return { session, partyOfferSdp: offerSdp(reply, options.webrtc) };
   }
 
   async completeDirect(session: MediaSession, partyAnswerSdp: string): Promise<string> {
@@ -171,7 +171,7 @@ export class RtpengineMedia implements MediaServer {
       sdp: state.callerSdp,
       codec: onlyCodec(state.codec),
     });
-    return sdpOf(reply);
+    return offerSdp(reply, options.webrtc);
   }
 
   async connectParty(session: MediaSession, partyAnswerSdp: string): Promise<void> {
@@ -284,7 +284,7 @@ export class RtpengineMedia implements MediaServer {
       },
       memberCallId(session, member),
     );
-    return sdpOf(reply);
+    return offerSdp(reply, options.webrtc);
   }
 
   async memberAnswer(session: MediaSession, member: string, answerSdp: string): Promise<void> {
@@ -331,7 +331,9 @@ export class RtpengineMedia implements MediaServer {
     const subscription = reply['to-tag'];
     if (typeof subscription !== 'string')
       throw new RtpengineError('rtpengine_error', 'subscribe request without to-tag');
-    return { subscription, offerSdp: sdpOf(reply) };
+    // Both subscribed streams come out of rtpengine with the same a=mid, which Chrome refuses.
+    const sdp = offerSdp(reply, options.webrtc);
+    return { subscription, offerSdp: options.webrtc ? uniqueMids(sdp) : sdp };
   }
 
   async confirmListen(session: MediaSession, subscription: string, answerSdp: string): Promise<void> {
@@ -523,4 +525,34 @@ function onlyCodec(codec: AudioCodec): BValue {
 function sdpOf(reply: NgReply): string {
   if (typeof reply.sdp !== 'string') throw new RtpengineError('rtpengine_error', 'ng reply without SDP');
   return reply.sdp;
+}
+
+/**
+ * The SDP of an offer we send. Toward a browser rtpengine (10.5) offers a=setup:actpass but has
+ * already made itself the DTLS client; Chrome answers a=setup:active, finishes ICE and sends its
+ * ClientHello before its answer reaches rtpengine, so both sides open as clients and DTLS fails
+ * every time (DTLS=passive, DTLS-reverse and --dtls-passive do not change the offer-time role).
+ * Offering a=setup:active makes Chrome the DTLS server, which is the role rtpengine expects.
+ * Measured with test/browser/softphone-audio.it.test.ts (headless Chromium 156 + JsSIP).
+ */
+function offerSdp(reply: NgReply, webrtc: boolean): string {
+  const sdp = sdpOf(reply);
+  return webrtc ? sdp.replace(/^a=setup:actpass\r?$/gm, (line) => line.replace('actpass', 'active')) : sdp;
+}
+
+/** Renumbers repeated a=mid values (m-lines stay in order, which is how the answer is matched). */
+function uniqueMids(sdp: string): string {
+  const seen = new Set<string>();
+  let next = 0;
+  return sdp.replace(/^a=mid:(\S+?)(\r?)$/gm, (line, mid: string, cr: string) => {
+    if (!seen.has(mid)) {
+      seen.add(mid);
+      return line;
+    }
+    let fresh: string;
+    do fresh = String(++next);
+    while (seen.has(fresh));
+    seen.add(fresh);
+    return `a=mid:${fresh}${cr}`;
+  });
 }

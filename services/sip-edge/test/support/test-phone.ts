@@ -150,6 +150,38 @@ export class TestPhone {
     }, 20);
   }
 
+  /**
+   * Presses a key as RFC 4733 telephone-events (payload type 101, as our SDP offers): one event
+   * for `ms`, a packet every 20 ms with the same timestamp and growing duration, the end packet
+   * three times (the RFC's answer to loss). Resolves once sent.
+   */
+  async sendDtmf(digit: string, ms = 120): Promise<void> {
+    const event = '0123456789*#'.indexOf(digit);
+    if (event < 0) throw new Error(`not a DTMF key: ${digit}`);
+    if (!this.remote) throw new Error('no call to send DTMF on');
+    const ssrc = (Math.random() * 2 ** 32) >>> 0;
+    const timestamp = (Math.random() * 2 ** 32) >>> 0;
+    const seq0 = (Math.random() * 2 ** 16) >>> 0;
+    const packet = (n: number, duration: number, end: boolean) => {
+      const data = Buffer.alloc(16);
+      data[0] = 0x80;
+      data[1] = (n === 0 ? 0x80 : 0) | 101;
+      data.writeUInt16BE((seq0 + n) & 0xffff, 2);
+      data.writeUInt32BE(timestamp, 4);
+      data.writeUInt32BE(ssrc, 8);
+      data[12] = event;
+      data[13] = (end ? 0x80 : 0) | 10;
+      data.writeUInt16BE(duration, 14);
+      return data;
+    };
+    const steps = Math.max(1, Math.round(ms / 20));
+    for (let n = 0; n < steps + 3; n++) {
+      const duration = Math.min(steps, n + 1) * 160;
+      this.rtp.send(packet(n, duration, n >= steps), this.remote.port, this.remote.host);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   stopTone(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
