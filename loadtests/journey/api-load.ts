@@ -205,7 +205,8 @@ async function drive(config: ApiLoadConfig): Promise<() => ApiLoadSummary> {
     clearInterval(toggler);
     for (const c of controllers) c.abort();
     return {
-      seconds: (Date.now() - started) / 1000,
+      // The driven window (reads and toggles stop at `until`; streams stay open until now).
+      seconds: Math.min((Date.now() - started) / 1000, config.seconds),
       routes: [...samples.entries()].map(([route, s]) => ({
         route,
         requests: s.ms.length,

@@ -2,7 +2,7 @@
 // journey, the ceiling, and the command that made it.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import type { AgentCounters } from './agents/sim-agent';
 import type { ApiLoadSummary } from './api-load';
 import type { BaselineResult, StepResult } from './journey';
@@ -295,7 +295,8 @@ export function writeReport(input: ReportInput): string {
   }
   lines.push(...cpuProfileSummary(input.runDir));
   lines.push('## Profile', '', '```json', JSON.stringify(profile, null, 2), '```', '');
-  const notes = join(input.root, 'loadtests/journey/notes', `${profile.name}.md`);
+  // Hand-written readings per report: notes/<report name without "journey-">.md.
+  const notes = join(input.root, 'loadtests/journey/notes', basename(input.out).replace(/^journey-/, ''));
   if (existsSync(notes)) lines.push(readFileSync(notes, 'utf8').trimEnd(), '');
   mkdirSync(dirname(input.out), { recursive: true });
   writeFileSync(input.out, lines.join('\n'));

@@ -221,7 +221,13 @@ export async function startSystem(options: {
       runDir: options.runDir,
       label: 'hotline',
       entry: 'up-entry.ts',
-      env: { ...options.env, HOTLINE_HTTP_PORT: String(options.apiPort) },
+      // The test runner's HOTLINE_TEST_* are not settings of hotline up, which refuses unknown keys.
+      env: {
+        ...Object.fromEntries(
+          Object.entries(options.env).filter(([key]) => !key.startsWith('HOTLINE_TEST_')),
+        ),
+        HOTLINE_HTTP_PORT: String(options.apiPort),
+      },
       cpuProfile: options.cpuProfile,
     });
     return { shape: 'up', processes: [sut], apiPort: sut.httpPort, stop: () => sut.stop() };

@@ -40,6 +40,20 @@ export const callTargetSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('external'), number: z.string().min(1).max(64) }),
 ]);
 
+/**
+ * Where a transfer may send the caller: a party the edge rings (callTargetSchema), or a queue.
+ * To a queue the edge releases the agent's leg and plays music; whoever asked also announces
+ * queue.joined, and the ACD offers the call again (it treats a connected call joining a queue as
+ * a transfer to that queue).
+ */
+export const transferTargetCommandSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('agent'), agentId: idSchema, contact: z.string().max(256).optional() }),
+  z.strictObject({ type: z.literal('external'), number: z.string().min(1).max(64) }),
+  z.strictObject({ type: z.literal('queue'), queueId: idSchema }),
+  /** Back into an IVR flow: released like a queue transfer; the IVR runner starts the flow. */
+  z.strictObject({ type: z.literal('flow'), flowId: idSchema }),
+]);
+
 export const callCommandSchema = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('answer') }),
   z.strictObject({
@@ -68,7 +82,7 @@ export const callCommandSchema = z.discriminatedUnion('action', [
   z.strictObject({
     action: z.literal('transfer'),
     kind: z.enum(['blind', 'consultative']),
-    target: callTargetSchema,
+    target: transferTargetCommandSchema,
   }),
   z.strictObject({
     action: z.literal('record'),

@@ -1,4 +1,5 @@
 import { Topics } from '@hotline/contracts';
+import { Collections } from '@hotline/provisioning';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decisionsCollection } from '@hotline/acd-router';
 import { RecorderCollections, type RecordingDoc } from '@hotline/recorder';
@@ -100,6 +101,116 @@ describe('an agent on its call', () => {
     expect(foreign.status).toBe(404);
   });
 
+  it('adds a colleague to its call as a third party: the edge’s bridge while bridged', async () => {
+    const ok = await command(a, 'agent', 'call-a1', {
+      action: 'add-party',
+      target: { type: 'agent', agentId: a.otherAgentId },
+    });
+    expect(ok.status).toBe(202);
+    const sent = await commands.next('call.command.requested', (d) => d.commandId === ok.body.commandId);
+    expect(sent.data.command).toEqual({
+      action: 'bridge',
+      target: { type: 'agent', agentId: a.otherAgentId },
+      ringTimeoutMs: 30_000,
+    });
+    const outside = await command(a, 'agent', 'call-a1', {
+      action: 'add-party',
+      target: { type: 'external', number: '+15557654321' },
+      ringTimeoutMs: 15_000,
+    });
+    const rung = await commands.next('call.command.requested', (d) => d.commandId === outside.body.commandId);
+    expect(rung.data.command).toEqual({
+      action: 'bridge',
+      target: { type: 'external', number: '+15557654321' },
+      ringTimeoutMs: 15_000,
+    });
+  });
+
+  it('adds a party only to its own connected call, and only its tenant’s agents', async () => {
+    const colleague = { action: 'add-party', target: { type: 'agent', agentId: a.otherAgentId } };
+    expect((await command(a, 'agent', 'call-a2', colleague)).status).toBe(403);
+    expect((await command(a, 'agent', 'call-b1', colleague)).status).toBe(404);
+    const foreign = { action: 'add-party', target: { type: 'agent', agentId: b.agentId } };
+    expect((await command(a, 'agent', 'call-a1', foreign)).status).toBe(404);
+    await publish(w.t, 'call.offered', a.tenantId, {
+      callId: 'call-a-waiting',
+      legId: 'call-a-waiting-caller',
+      direction: 'inbound',
+      ani: '+4915112345678',
+      dnis: '+493012345',
+      siteId: 'site-1',
+    });
+    await waitFor(() => w.t.api.desk.tracker.call(a.tenantId, 'call-a-waiting'));
+    const unanswered = await command(a, 'supervisor', 'call-a-waiting', colleague);
+    expect(unanswered.status).toBe(409);
+    expect(unanswered.body.detail).toMatch(/not connected/);
+  });
+
+  it('still mutes its own leg once a colleague joined as a third party', async () => {
+    await connectedCall(a, 'call-a4', a.agentId);
+    await publish(w.t, 'call.bridged', a.tenantId, {
+      callId: 'call-a4',
+      legIds: ['call-a4-caller', 'call-a4-third'],
+      agentId: a.otherAgentId,
+    });
+    await tracked(w.t, a.tenantId, 'call-a4', a.otherAgentId);
+    const mute = await command(a, 'agent', 'call-a4', { action: 'mute' });
+    const muted = await commands.next('call.command.requested', (d) => d.commandId === mute.body.commandId);
+    expect(muted.data.command).toEqual({ action: 'mute', legId: 'call-a4-agent', muted: true });
+  });
+
+  it('transfers back to a queue of its tenant, the caller’s routing sent along for the edge to announce', async () => {
+    const ok = await command(a, 'agent', 'call-a1', {
+      action: 'transfer',
+      target: { type: 'queue', queueId: a.queueId },
+    });
+    expect(ok.status).toBe(202);
+    const sent = await commands.next('call.command.requested', (d) => d.commandId === ok.body.commandId);
+    expect(sent.data).toMatchObject({
+      callId: 'call-a1',
+      queue: { queueId: a.queueId, priority: 0, skills: [] },
+      command: { action: 'transfer', kind: 'blind', target: { type: 'queue', queueId: a.queueId } },
+    });
+    const foreign = await command(a, 'agent', 'call-a1', {
+      action: 'transfer',
+      target: { type: 'queue', queueId: b.queueId },
+    });
+    expect(foreign.status).toBe(404);
+    const consult = await command(a, 'agent', 'call-a1', {
+      action: 'transfer',
+      kind: 'consultative',
+      target: { type: 'queue', queueId: a.queueId },
+    });
+    expect(consult.status).toBe(422);
+    expect(consult.body.errors[0].field).toBe('kind');
+  });
+
+  it('transfers back into a published IVR flow of its tenant, never a draft or an unknown one', async () => {
+    const flows = w.t.store.collection<{ _id: string; _rev: number }>(Collections.flows);
+    const flow = (id: string, tenantId: string, publishedVersion: number | null) => ({
+      _id: id,
+      tenantId,
+      name: id,
+      status: publishedVersion ? 'published' : 'draft',
+      publishedVersion,
+    });
+    await flows.insert(flow('flow-a-survey', a.tenantId, 2));
+    await flows.insert(flow('flow-a-draft', a.tenantId, null));
+    await flows.insert(flow('flow-b-survey', b.tenantId, 1));
+    const toFlow = (flowId: string) => ({ action: 'transfer', target: { type: 'flow', flowId } });
+    const ok = await command(a, 'agent', 'call-a1', toFlow('flow-a-survey'));
+    expect(ok.status).toBe(202);
+    const sent = await commands.next('call.command.requested', (d) => d.commandId === ok.body.commandId);
+    expect(sent.data.command).toEqual({
+      action: 'transfer',
+      kind: 'blind',
+      target: { type: 'flow', flowId: 'flow-a-survey' },
+    });
+    expect(sent.data.queue).toBeUndefined();
+    expect((await command(a, 'agent', 'call-a1', toFlow('flow-a-draft'))).status).toBe(409);
+    expect((await command(a, 'agent', 'call-a1', toFlow('flow-b-survey'))).status).toBe(404);
+  });
+
   it('may not command a colleague’s call (403) nor another tenant’s (404)', async () => {
     expect((await command(a, 'agent', 'call-a2', { action: 'hold' })).status).toBe(403);
     expect((await command(a, 'agent', 'call-b1', { action: 'hold' })).status).toBe(404);
@@ -193,6 +304,16 @@ describe('a supervisor', () => {
     expect(listen.status).toBe(202);
     const sent = await commands.next('call.command.requested', (d) => d.commandId === listen.body.commandId);
     expect(sent.data.command).toEqual({ action: 'supervise', mode: 'whisper', supervisorId: a.otherAgentId });
+  });
+
+  it('adds a party to any call of its tenant', async () => {
+    const ok = await command(a, 'supervisor', 'call-a2', {
+      action: 'add-party',
+      target: { type: 'external', number: '+15557654321' },
+    });
+    expect(ok.status).toBe(202);
+    const sent = await commands.next('call.command.requested', (d) => d.commandId === ok.body.commandId);
+    expect(sent.data).toMatchObject({ callId: 'call-a2', command: { action: 'bridge' } });
   });
 
   it('gets 404 for another tenant’s call', async () => {

@@ -254,10 +254,11 @@ describe('edge sync on a real kube-apiserver and a real Kamailio', () => {
     expect(await readFile(path.join(kamailio.dbDir, 'rtpengine'), 'utf8')).toContain(
       `0:udp\\:127.0.0.1\\:${rtpengine.port}:1:1`,
     );
-    expect(await eventsFor('rtp-a')).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/^TargetDraining: .* rtpengine set 0 as udp:127\.0\.0\.1:\d+$/),
-      ]),
+    // The Kubernetes Event is recorded after Kamailio is told, so it may land a moment later.
+    await waitFor('the TargetDraining event', async () =>
+      (await eventsFor('rtp-a')).some((e) =>
+        /^TargetDraining: .* rtpengine set 0 as udp:127\.0\.0\.1:\d+$/.test(e),
+      ),
     );
     await gone('rtp-a');
     // The table loses the node at once; Kamailio takes an rtpengine.reload only every 10 s (the

@@ -493,6 +493,28 @@ describe('ACD: wrap-up', () => {
     expect(await h.stateOf('anna')).toBe('ready');
   });
 
+  it('a transfer back to a queue frees the agent and offers the caller again, whichever event comes first', async () => {
+    for (const order of ['transferred-first', 'joined-first'] as const) {
+      const h = new Harness();
+      h.queue('q1', { wrapUpMs: 30_000 });
+      h.queue('q2');
+      h.agent('anna', ['q1']);
+      h.agent('bob', ['q2']);
+      await h.login('anna');
+      await h.join('c1', 'q1');
+      await h.answer('c1');
+      await h.login('bob');
+      // The edge's transfer to a queue: call.transferred (calls topic) and queue.joined (queues
+      // topic) carry no order between them.
+      if (order === 'transferred-first') await h.acd.transferredAway(T, 'c1', 'anna');
+      await h.join('c1', 'q2');
+      if (order === 'joined-first') await h.acd.transferredAway(T, 'c1', 'anna');
+      expect(await h.stateOf('anna'), order).toBe('wrap-up');
+      expect(await h.agentOf('c1'), order).toBe('bob');
+      expect(await h.stateOf('bob'), order).toBe('ringing');
+    }
+  });
+
   it('an extended wrap-up ends later', async () => {
     const h = new Harness();
     h.queue('q1', { wrapUpMs: 30_000, maxWrapUpExtensionMs: 60_000 });

@@ -55,8 +55,12 @@ export interface Directory {
 
 export type AgentStateRequest = 'login' | 'ready' | 'not-ready' | 'break' | 'logout';
 
-/** contracts' callTargetSchema: a colleague or an outside number (no queue targets yet). */
-export type TransferTarget = { type: 'agent'; agentId: string } | { type: 'external'; number: string };
+/** contracts' callTargetSchema: a colleague or an outside number (whom the edge rings). */
+export type PartyTarget = { type: 'agent'; agentId: string } | { type: 'external'; number: string };
+
+/** Where a transfer may go: a party, or back to a queue or an IVR flow (blind only). */
+export type TransferTarget =
+  PartyTarget | { type: 'queue'; queueId: string } | { type: 'flow'; flowId: string };
 
 /** Bodies of POST /v1/calls/:callId/commands the desk sends. */
 export type DeskCallCommand =
@@ -64,6 +68,8 @@ export type DeskCallCommand =
   | { action: 'hold' }
   | { action: 'resume' }
   | { action: 'transfer'; kind: 'blind' | 'consultative'; target: TransferTarget }
+  /** Three-way call: the edge rings the target into a conference with the caller and the agent. */
+  | { action: 'add-party'; target: PartyTarget }
   | { action: 'record'; op: 'start' | 'stop' | 'pause' | 'resume' }
   | { action: 'supervise'; mode: 'listen' | 'whisper' | 'barge' | 'take-over'; supervisorId?: string }
   | { action: 'hangup'; cause: 'normal' | 'force-released' };

@@ -111,6 +111,7 @@ export interface Names {
   agent: (id: string) => string;
   queue: (id: string) => string;
   agents: Directory['agents'];
+  queues: Directory['queues'];
 }
 
 /** Agent and queue names, read once per session (ids are shown until they arrive or if denied). */
@@ -133,6 +134,7 @@ export function useNames(api: DeskApi): Names {
       agent: (id: string) => agents.get(id) ?? id,
       queue: (id: string) => queues.get(id) ?? id,
       agents: dir.agents,
+      queues: dir.queues,
     };
   }, [dir]);
 }

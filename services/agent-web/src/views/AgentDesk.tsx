@@ -118,6 +118,8 @@ export function AgentDesk(props: {
           serverHold
           ring
           agents={names.agents.filter((a) => a.id !== agentId)}
+          callEvents={live.callEvents}
+          queues={names.queues}
         />
       </div>
       <div className="col wide" inert={locked}>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { DeskApi } from '../api/desk-api';
 import { ApiError, messageOf } from '../api/problem';
+import type { CallLiveEvent } from '../live/live-types';
 import { callControls, canCall, type CallInfo } from '../softphone/phone-state';
 import { normalizeDialTarget } from '../softphone/dial-target';
 import { Ringer } from '../softphone/ringer';
@@ -38,6 +39,10 @@ export function CallPanel(props: {
   ring: boolean;
   /** Colleagues to transfer to. */
   agents: { id: string; name: string; extension: string | null }[];
+  /** Queues to transfer back to. */
+  queues?: { id: string; name: string }[];
+  /** Live call events (the outcome of each party added to the call); none without transfer. */
+  callEvents?: CallLiveEvent[];
 }) {
   const { phone, snapshot, now } = props;
   const [error, setError] = useState<string | null>(null);
@@ -204,9 +209,11 @@ export function CallPanel(props: {
             <TransferPanel
               api={props.api}
               agents={props.agents}
+              queues={props.queues ?? []}
               callId={props.hotlineCallIdOf(current)}
               disabled={!controls.transfer}
               consulting={consulting === current.id && current.phase === 'active'}
+              callEvents={props.callEvents ?? []}
               onConsultStarted={() => setConsulting(current.id)}
               onCompleteTransfer={() =>
                 act(() => {

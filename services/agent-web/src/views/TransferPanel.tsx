@@ -1,30 +1,29 @@
 import { useState, type FormEvent } from 'react';
-import type { DeskApi, TransferTarget } from '../api/desk-api';
+import type { DeskApi, PartyTarget, TransferTarget } from '../api/desk-api';
 import { messageOf } from '../api/problem';
+import type { CallLiveEvent } from '../live/live-types';
+import { conferenceMembers, targetOf, type AddedParty } from './call-parties';
 
 type Kind = TransferTarget['type'];
-
-function targetOf(kind: Kind, value: string): TransferTarget | null {
-  const v = value.trim();
-  if (!v) return null;
-  if (kind === 'agent') return { type: 'agent', agentId: v };
-  return /^\+?[0-9]{2,32}$/.test(v.replace(/[\s()-]/g, ''))
-    ? { type: 'external', number: v.replace(/[\s()-]/g, '') }
-    : null;
-}
 
 /**
  * F-AG-4 through the edge's call commands: blind transfer, and consultation (the caller hears
  * music while the agent talks to the target; the agent hanging up completes the transfer). The
- * Desk API takes agent and number targets only (contracts' callTargetSchema).
+ * same target can be added to the call instead (a three-way conference: the edge's bridge while
+ * bridged). A queue or an IVR flow (typed by id) takes a blind transfer only: the agent is
+ * released, the caller hears music, and the ACD offers the call again or the IVR takes it back.
  */
 export function TransferPanel(props: {
   api: DeskApi;
   /** Colleagues to pick from; with none known, the agent id is typed. */
   agents: { id: string; name: string; extension: string | null }[];
+  /** Queues to transfer back to; with none known, the queue id is typed. */
+  queues: { id: string; name: string }[];
   callId: string | null;
   disabled: boolean;
   consulting: boolean;
+  /** Live call events of this call, to show how each added party's ring ended. */
+  callEvents: CallLiveEvent[];
   onConsultStarted: () => void;
   onCompleteTransfer: () => void;
 }) {
@@ -32,8 +31,20 @@ export function TransferPanel(props: {
   const [value, setValue] = useState('');
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [added, setAdded] = useState<(AddedParty & { callId: string })[]>([]);
+  const members = conferenceMembers(
+    added.filter((p) => p.callId === props.callId),
+    props.callEvents.filter((e) => e.callId === props.callId),
+  );
 
-  const send = async (what: 'blind' | 'consultative') => {
+  const labelOf = (target: PartyTarget): string => {
+    if (target.type === 'external') return target.number;
+    const colleague = props.agents.find((a) => a.id === target.agentId);
+    if (!colleague) return target.agentId;
+    return colleague.extension ? `${colleague.name} (${colleague.extension})` : colleague.name;
+  };
+
+  const send = async (what: 'blind' | 'consultative' | 'add') => {
     const target = targetOf(kind, value);
     if (!target) {
       setError(
@@ -45,8 +56,23 @@ export function TransferPanel(props: {
       setError('This call has no Hotline call id yet: transfer is not possible.');
       return;
     }
+    if ((target.type === 'queue' || target.type === 'flow') && what !== 'blind') {
+      setError(`Only a colleague or a number can be consulted or added to the call.`);
+      return;
+    }
     setError(null);
     try {
+      if (what === 'add' && (target.type === 'agent' || target.type === 'external')) {
+        const callId = props.callId;
+        const { commandId } = await props.api.command(callId, { action: 'add-party', target });
+        setAdded((a) => [
+          ...a.filter((p) => p.callId === callId),
+          { commandId, callId, label: labelOf(target) },
+        ]);
+        setStatus('Calling the new party into this call; the caller stays with you meanwhile.');
+        return;
+      }
+      if (what === 'add') return;
       await props.api.command(props.callId, { action: 'transfer', kind: what, target });
       setStatus(
         what === 'blind'
@@ -78,6 +104,8 @@ export function TransferPanel(props: {
           >
             <option value="agent">Agent</option>
             <option value="external">Number</option>
+            <option value="queue">Queue</option>
+            <option value="flow">IVR flow</option>
           </select>
         </label>
         <label className="grow">
@@ -92,11 +120,20 @@ export function TransferPanel(props: {
                 </option>
               ))}
             </select>
+          ) : kind === 'queue' && props.queues.length > 0 ? (
+            <select value={value} onChange={(e) => setValue(e.target.value)}>
+              <option value="">Choose a queue…</option>
+              {props.queues.map((q) => (
+                <option key={q.id} value={q.id}>
+                  {q.name}
+                </option>
+              ))}
+            </select>
           ) : (
             <input
               value={value}
               onChange={(e) => setValue(e.target.value)}
-              placeholder={kind === 'external' ? '+33123456789' : 'agent id'}
+              placeholder={kind === 'external' ? '+33123456789' : `${kind} id`}
             />
           )}
         </label>
@@ -105,8 +142,19 @@ export function TransferPanel(props: {
         <button type="submit" disabled={props.disabled}>
           Blind transfer
         </button>
-        <button type="button" disabled={props.disabled} onClick={() => void send('consultative')}>
+        <button
+          type="button"
+          disabled={props.disabled || kind === 'queue' || kind === 'flow'}
+          onClick={() => void send('consultative')}
+        >
           Consult
+        </button>
+        <button
+          type="button"
+          disabled={props.disabled || kind === 'queue' || kind === 'flow'}
+          onClick={() => void send('add')}
+        >
+          Add to call
         </button>
         {props.consulting && (
           <button type="button" className="primary" onClick={props.onCompleteTransfer}>
@@ -114,6 +162,16 @@ export function TransferPanel(props: {
           </button>
         )}
       </div>
+      {members.length > 0 && (
+        <ul aria-label="Conference members">
+          <li>You</li>
+          {members.map((m) => (
+            <li key={m.commandId}>
+              {m.label}: {m.status}
+            </li>
+          ))}
+        </ul>
+      )}
       {status && <p role="status">{status}</p>}
       {error && (
         <p className="error" role="alert">

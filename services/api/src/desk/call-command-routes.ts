@@ -1,7 +1,12 @@
-import { callTargetSchema, makeEvent, type CallCommand } from '@hotline/contracts';
+import {
+  callTargetSchema,
+  makeEvent,
+  transferTargetCommandSchema,
+  type CallCommand,
+} from '@hotline/contracts';
 import { publishEvents } from '@hotline/event-bus';
 import { HotlineError } from '@hotline/platform';
-import { Collections, type Agent } from '@hotline/provisioning';
+import { Collections, type Agent, type Flow, type Queue } from '@hotline/provisioning';
 import { Router } from 'express';
 import { z } from 'zod';
 import { newId } from '../domain/ids';
@@ -16,6 +21,12 @@ const NUMBER = /^(\+\d{6,15}|\d{9,15})$/;
 const legId = z.string().min(1).max(128).optional();
 
 /**
+ * How long the edge rings a party added to a call. Shorter than a queue offer's ring: the agent
+ * and the caller wait on the line for it, and no-answer is reported back to try someone else.
+ */
+export const ADD_PARTY_RING_TIMEOUT_MS = 30_000;
+
+/**
  * What a desk may ask of a call: the call-control commands (contracts/call-commands.ts) an agent
  * or supervisor uses, with what the server knows filled in (legs, the supervisor's phone, a
  * recording id). DTMF is not here: the softphone sends it in its own media (RFC 4733).
@@ -27,7 +38,20 @@ export const deskCallCommand = z.discriminatedUnion('action', [
   z.strictObject({
     action: z.literal('transfer'),
     kind: z.enum(['blind', 'consultative']).default('blind'),
+    /**
+     * A colleague, a number, a queue (blind only: the ACD offers the caller again) or a
+     * published IVR flow (blind only: the IVR runner takes the caller back).
+     */
+    target: transferTargetCommandSchema,
+  }),
+  /**
+   * A three-way call (F-AG-4): the edge's `bridge` while already bridged rings the target into a
+   * conference with the caller and the agent; the agent leaving later leaves the others talking.
+   */
+  z.strictObject({
+    action: z.literal('add-party'),
     target: callTargetSchema,
+    ringTimeoutMs: z.number().int().min(5_000).max(120_000).default(ADD_PARTY_RING_TIMEOUT_MS),
   }),
   z.strictObject({
     action: z.literal('record'),
@@ -114,7 +138,18 @@ export function callCommandRoutes(deps: DeskDeps): Router {
         type: 'call.command.requested',
         tenantId: caller.tenantId,
         source: 'api',
-        data: { commandId, callId, requestedBy: 'api', command },
+        data: {
+          commandId,
+          callId,
+          requestedBy: 'api',
+          // Back to a queue: the edge announces queue.joined with these once the agent is off the
+          // call. The caller joins at the default priority (a flow's enqueue default) with no
+          // extra skills: the queue's own targets pick the agents.
+          ...(command.action === 'transfer' && command.target.type === 'queue'
+            ? { queue: { queueId: command.target.queueId, priority: 0, skills: [] } }
+            : {}),
+          command,
+        },
       }),
     ]);
     res.status(202).json({ commandId });
@@ -168,11 +203,48 @@ async function toCallCommand(
     case 'hold':
     case 'resume':
       return { action: input.action, legId: leg(input.legId, call?.callerLegId, "caller's") };
-    case 'mute':
-      return { action: 'mute', legId: leg(input.legId, call?.agentLegId, "agent's"), muted: input.muted };
+    case 'mute': {
+      const own = caller.agentId ? call?.agentLegs.get(caller.agentId) : undefined;
+      return {
+        action: 'mute',
+        legId: leg(input.legId, own ?? call?.agentLegId, "agent's"),
+        muted: input.muted,
+      };
+    }
     case 'transfer':
+      if (input.target.type === 'queue' || input.target.type === 'flow') {
+        const what = input.target.type;
+        if (input.kind === 'consultative') {
+          throw validationFailed('the call command is invalid', [
+            { field: 'kind', message: `a transfer to a ${what} is blind: there is nobody to consult` },
+          ]);
+        }
+        if (call && !call.agentLegId) {
+          throw new HotlineError('conflict', `call ${callId} is not connected: nobody to transfer it from`);
+        }
+      }
+      if (input.target.type === 'queue') {
+        const queue = await deps.store.collection<Queue>(Collections.queues).get(input.target.queueId);
+        if (!queue || queue.tenantId !== caller.tenantId)
+          throw new HotlineError('not_found', `no queue ${input.target.queueId}`);
+      }
+      if (input.target.type === 'flow') {
+        const flow = await deps.store.collection<Flow>(Collections.flows).get(input.target.flowId);
+        if (!flow || flow.tenantId !== caller.tenantId)
+          throw new HotlineError('not_found', `no flow ${input.target.flowId}`);
+        // The IVR runner runs published versions only; a draft would leave the caller on music.
+        if (flow.publishedVersion === null)
+          throw new HotlineError('conflict', `flow ${input.target.flowId} has never been published`);
+      }
       if (input.target.type === 'agent') await agentOf(deps.store, caller.tenantId, input.target.agentId);
       return { action: 'transfer', kind: input.kind, target: input.target };
+    case 'add-party':
+      // Bridging a call nobody answered yet would put the caller through to the target instead.
+      if (call && !call.agentLegId) {
+        throw new HotlineError('conflict', `call ${callId} is not connected: nobody to add a party to`);
+      }
+      if (input.target.type === 'agent') await agentOf(deps.store, caller.tenantId, input.target.agentId);
+      return { action: 'bridge', target: input.target, ringTimeoutMs: input.ringTimeoutMs };
     case 'record':
       return { action: 'record', op: input.op, recordingId: await recordingFor(deps, caller, callId, input) };
     case 'supervise': {

@@ -83,6 +83,17 @@ describe('CallTracker', () => {
     expect(t.isOnCall('t1', 'agt-1', 'c1')).toBe(false);
   });
 
+  it('keeps each agent’s own leg when a colleague is added as a third party', () => {
+    const t = new CallTracker();
+    t.apply(reserved('agt-1'));
+    t.apply(ev('call.bridged', { callId: 'c1', legIds: ['leg-a', 'leg-b'], agentId: 'agt-1' }));
+    t.apply(ev('call.bridged', { callId: 'c1', legIds: ['leg-a', 'leg-c'], agentId: 'agt-2' }));
+    const call = t.call('t1', 'c1');
+    expect(call?.agentLegs.get('agt-1')).toBe('leg-b');
+    expect(call?.agentLegs.get('agt-2')).toBe('leg-c');
+    expect(t.isOnCall('t1', 'agt-2', 'c1')).toBe(true);
+  });
+
   it('forgets the oldest calls beyond its bound', () => {
     const t = new CallTracker(2);
     for (const c of ['c1', 'c2', 'c3']) t.apply(reserved('agt-1', c));

@@ -13,6 +13,11 @@ export interface TrackedCall {
   tenantId: string;
   callerLegId?: string;
   agentLegId?: string;
+  /**
+   * Each agent's own leg: in a three-way call (a party added while bridged) the edge announces
+   * the third leg with call.bridged too, so the latest agent leg is not every agent's leg.
+   */
+  agentLegs: Map<string, string>;
   queueId?: string;
   /** Agents ringing or connected on the call. */
   agents: Set<string>;
@@ -116,6 +121,7 @@ export class CallTracker {
         call.callerLegId ??= d.legIds[0];
         if (d.agentId) {
           call.agentLegId = d.legIds[1];
+          if (d.legIds[1]) call.agentLegs.set(d.agentId, d.legIds[1]);
           this.answered(t, d.callId, d.agentId);
         }
         return this.touched(d.callId);
@@ -159,7 +165,7 @@ export class CallTracker {
   private ensure(tenantId: string, callId: string): TrackedCall {
     let call = this.calls.get(callId);
     if (!call) {
-      call = { tenantId, agents: new Set() };
+      call = { tenantId, agents: new Set(), agentLegs: new Map() };
       this.calls.set(callId, call);
       if (this.calls.size > this.maxCalls) this.forgetOldest();
     }

@@ -231,7 +231,7 @@ export function deskPaths(): Json {
       post: {
         operationId: 'commandCall',
         tags,
-        summary: 'Hold, resume, mute, transfer, record, supervise or hang up a call',
+        summary: 'Hold, resume, mute, transfer, add a party (three-way), record, supervise or hang up a call',
         description:
           'An agent only on a call it is on; supervise, record and force-release need a supervisor. ' +
           'The outcome arrives on /v1/live as a call event (call.command.completed and the call’s events).',

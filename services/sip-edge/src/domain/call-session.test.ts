@@ -479,6 +479,79 @@ describe('bridging to a party', () => {
     expect(events.of('call.ended')).toHaveLength(0);
   });
 
+  it('transfers to a queue: the agent is released, the caller hears music, and the ACD’s next offer is bridged', async () => {
+    const first = await bridged('agent-1');
+    const dialled = dialer.attempts.length;
+    const id = 'cmd-to-queue';
+    session.execute({
+      commandId: id,
+      requestedBy: 'api',
+      command: { action: 'transfer', kind: 'blind', target: { type: 'queue', queueId: 'q-billing' } },
+      queue: { queueId: 'q-billing', priority: 20, skills: [{ skill: 'billing', minLevel: 2 }] },
+    });
+    await clock.advance(0);
+    expect(first.hungUp).toBe(true);
+    first.remoteBye();
+    await clock.advance(0);
+    expect(events.completion(id)?.outcome).toBe('done');
+    expect(events.of('call.transferred')).toEqual([
+      {
+        callId: 'call-1',
+        kind: 'blind',
+        fromAgentId: 'agent-1',
+        target: { type: 'queue', queueId: 'q-billing' },
+      },
+    ]);
+    expect(events.of('queue.joined')).toEqual([
+      {
+        callId: 'call-1',
+        queueId: 'q-billing',
+        priority: 20,
+        skills: [{ skill: 'billing', minLevel: 2 }],
+        position: 1,
+      },
+    ]);
+    expect(dialer.attempts).toHaveLength(dialled);
+    expect(media.calls.at(-1)).toBe('play:/moh.wavx1000');
+    expect(events.of('call.ended')).toHaveLength(0);
+    await bridged('agent-2');
+    expect(events.of('call.bridged').at(-1)?.agentId).toBe('agent-2');
+  });
+
+  it('transfers to an IVR flow: the agent is released and the caller waits on music for the IVR, no queue joined', async () => {
+    const first = await bridged('agent-1');
+    const id = run(
+      { action: 'transfer', kind: 'blind', target: { type: 'flow', flowId: 'flow-survey' } },
+      'api',
+    );
+    await clock.advance(0);
+    first.remoteBye();
+    await clock.advance(0);
+    expect(first.hungUp).toBe(true);
+    expect(events.completion(id)?.outcome).toBe('done');
+    expect(events.of('call.transferred')).toEqual([
+      {
+        callId: 'call-1',
+        kind: 'blind',
+        fromAgentId: 'agent-1',
+        target: { type: 'flow', flowId: 'flow-survey' },
+      },
+    ]);
+    expect(events.of('queue.joined')).toHaveLength(0);
+    expect(media.calls.at(-1)).toBe('play:/moh.wavx1000');
+    expect(events.of('call.ended')).toHaveLength(0);
+  });
+
+  it('refuses a consultative transfer to a queue and keeps the agent on the call', async () => {
+    const first = await bridged('agent-1');
+    const id = run({ action: 'transfer', kind: 'consultative', target: { type: 'queue', queueId: 'q-1' } });
+    await clock.advance(0);
+    expect(events.completion(id)).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/blind/) });
+    expect(first.hungUp).toBe(false);
+    expect(events.of('call.transferred')).toHaveLength(0);
+    expect(events.of('queue.joined')).toHaveLength(0);
+  });
+
   it('lets a supervisor listen: both sides copied to the supervisor, who is hung up with the call', async () => {
     await bridged();
     const id = run({ action: 'supervise', mode: 'listen', supervisorId: 'sup-1' });

@@ -27,6 +27,8 @@ export interface CommandRequest {
   requestedBy: string;
   command: CallCommand;
   queueId?: string;
+  /** The caller's routing attributes, for a transfer to a queue (announced in queue.joined). */
+  queue?: EventData<'call.command.requested'>['queue'];
 }
 
 export interface SessionLog {
@@ -384,6 +386,10 @@ export class CallSession {
         this.complete(request, 'done');
         return;
       case 'transfer':
+        if (command.target.type === 'queue' || command.target.type === 'flow') {
+          await this.transferAway(request, command.kind, command.target);
+          return;
+        }
         if (command.kind === 'consultative') {
           await this.consult(request, command.target);
           return;
@@ -722,15 +728,64 @@ export class CallSession {
   }
 
   private async blindTransfer(request: CommandRequest, target: CallTarget): Promise<void> {
+    await this.releaseParty(
+      target.type === 'agent'
+        ? { type: 'agent', agentId: target.agentId }
+        : { type: 'external', number: target.number },
+    );
+    await this.bridge(request, target, this.deps.transferRingTimeoutMs);
+  }
+
+  /**
+   * Back to a queue or an IVR flow: the agent's leg is released and the caller hears music, as in
+   * a blind transfer, but nobody is rung here. For a queue, queue.joined tells the ACD to offer
+   * the call again; for a flow, the IVR runner starts it on call.transferred.
+   */
+  private async transferAway(
+    request: CommandRequest,
+    kind: 'blind' | 'consultative',
+    target: { type: 'queue'; queueId: string } | { type: 'flow'; flowId: string },
+  ): Promise<void> {
+    if (kind === 'consultative' || this.mixed || !this.party) {
+      const why =
+        kind === 'consultative'
+          ? `nobody to consult in a ${target.type}: transfer to a ${target.type} blind`
+          : this.mixed
+            ? `transfer of a conferenced call to a ${target.type}: the others stay connected`
+            : 'nobody to release: the call is not bridged';
+      this.complete(request, 'failed', { error: why });
+      return;
+    }
+    await this.releaseParty(target);
+    if (target.type === 'flow') {
+      this.deps.onChanged(this);
+      this.complete(request, 'done');
+      return;
+    }
+    const { queueId } = target;
+    // Announced once the agent is off the call: the ACD's next offer (a bridge on this call's
+    // command stream) then finds nobody bridged. A connected call joining a queue is how the ACD
+    // knows it is transferred there (it ends the first agent's part).
+    const routing = request.queue?.queueId === queueId ? request.queue : undefined;
+    this.emit('queue.joined', {
+      callId: this.callId,
+      queueId,
+      priority: routing?.priority ?? 0,
+      skills: routing?.skills ?? [],
+      position: 1,
+    });
+    this.deps.onChanged(this);
+    this.complete(request, 'done');
+  }
+
+  /** Announces the transfer, hangs the party up and gives the caller music on hold. */
+  private async releaseParty(target: EventData<'call.transferred'>['target']): Promise<void> {
     const from = this.party;
     this.emit('call.transferred', {
       callId: this.callId,
       kind: 'blind',
       ...(from?.agentId ? { fromAgentId: from.agentId } : {}),
-      target:
-        target.type === 'agent'
-          ? { type: 'agent', agentId: target.agentId }
-          : { type: 'external', number: target.number },
+      target,
     });
     if (from) {
       this.party = undefined;
@@ -740,7 +795,6 @@ export class CallSession {
       await this.deps.media.disconnectParty(this.media!);
     }
     await this.startMusic();
-    await this.bridge(request, target, this.deps.transferRingTimeoutMs);
   }
 
   private async listen(request: CommandRequest, supervisorId: string, contact?: string): Promise<void> {

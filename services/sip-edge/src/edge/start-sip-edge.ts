@@ -378,7 +378,12 @@ export async function startSipEdge(
     const { callId, commandId, requestedBy, command, queue } = event.data;
     const session = calls.get(callId);
     if (session) {
-      session.execute({ commandId, requestedBy, command, ...(queue ? { queueId: queue.queueId } : {}) });
+      session.execute({
+        commandId,
+        requestedBy,
+        command,
+        ...(queue ? { queueId: queue.queueId, queue } : {}),
+      });
       return;
     }
     const owner = await records.owner(callId);
