@@ -90,6 +90,9 @@ export class Harness {
     return router.agentCommand(T, agentId, { kind: 'login', ready }, 'agent', `cmd-${++this.ids}`);
   }
 
+  /** How many times each call joined a queue: a connected call joining again is a transfer. */
+  readonly joins = new Map<string, number>();
+
   async join(
     callId: string,
     queueId: string,
@@ -100,6 +103,7 @@ export class Harness {
     } = {},
     router = this.acd,
   ) {
+    this.joins.set(callId, (this.joins.get(callId) ?? 0) + 1);
     await router.join(T, {
       callId,
       queueId,

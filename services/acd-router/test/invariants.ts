@@ -64,7 +64,12 @@ export async function checkInvariants(
   for (const e of h.sink.ofType('queue.left')) {
     if (e.reason === 'reserved') answeredPerCall.set(e.callId, (answeredPerCall.get(e.callId) ?? 0) + 1);
   }
-  for (const [callId, n] of answeredPerCall) if (n > 1) problems.push(`${callId} was served ${n} times`);
+  // Each stay in a queue is served at most once; a connected call that joins again (a transfer to
+  // a queue) starts a new stay.
+  for (const [callId, n] of answeredPerCall) {
+    const stays = h.joins.get(callId) ?? 1;
+    if (n > stays) problems.push(`${callId} was served ${n} times in ${stays} queue stay(s)`);
+  }
   if (problems.length > 0) throw new Error(`invariants broken:\n${problems.join('\n')}`);
 }
 
