@@ -11,3 +11,4 @@ export * from './recording-events';
 export * from './config-events';
 export * from './call-commands';
 export * from './acd-events';
+export * from './realtime-views';

@@ -1,52 +1,26 @@
-import type { AgentState } from '@hotline/contracts';
+import type {
+  AgentRealtime as WireAgentRealtime,
+  AgentState,
+  QueueRealtime as WireQueueRealtime,
+  WaitingCall,
+} from '@hotline/contracts';
 
-// The wire shapes of the Desk API (see the session contract: reporting's realtime views and the
-// live channel). Kept as plain types: the browser trusts its own server's JSON.
+// The wire shapes of the Desk API (real-time views from packages/contracts/src/realtime-views.ts,
+// the live channels own events). Kept as plain types: the browser trusts its own server's JSON.
 
 export type { AgentState };
 
-export interface AgentToday {
-  calls: number;
-  talkMs: number;
-  holdMs: number;
-  wrapMs: number;
-  stateMs: Partial<Record<AgentState, number>>;
-}
-
-export interface AgentRealtime {
-  agentId: string;
-  state: AgentState;
-  reason?: string;
-  since: string;
-  callId?: string;
-  queueId?: string;
-  today: AgentToday;
+/** The contracts' view, with what some servers add for display. */
+export interface AgentRealtime extends WireAgentRealtime {
   /** Some servers add a display name; the wallboard falls back to the id. */
   displayName?: string;
 }
 
-export interface QueueRealtime {
-  queueId: string;
-  waiting: number;
-  longestWaitMs: number;
-  oldestJoinedAt: string | null;
-  answered: number;
-  abandoned: number;
-  offered: number;
-  serviceLevelPct: number | null;
-  slThresholdSec: number;
-  agentsByState: Partial<Record<AgentState, number>>;
-  updatedAt: string;
+export interface QueueRealtime extends WireQueueRealtime {
   name?: string;
 }
 
-export interface WaitingCall {
-  callId: string;
-  queueId: string;
-  joinedAt: string;
-  ani: string;
-  position: number;
-}
+export type { AgentToday, WaitingCall } from '@hotline/contracts';
 
 export interface Wallboard {
   agents: AgentRealtime[];

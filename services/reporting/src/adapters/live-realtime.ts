@@ -1,3 +1,4 @@
+import { realtimeChannel } from '@hotline/contracts';
 import type { LiveState } from '@hotline/live-state';
 import { utcDay } from '../domain/event-order';
 import { intervalFacts, type IntervalFact } from '../domain/interval-facts';
@@ -9,7 +10,7 @@ import type { AgentDay, CallDetailRecord } from '../domain/types';
 
 const dayTtlMs = 2 * 86_400_000;
 
-export const realtimeChannel = (tenantId: string): string => `hotline:rt:${tenantId}`;
+export { realtimeChannel };
 
 const k = {
   queues: (t: string) => `rpt:${t}:queues`,

@@ -1,49 +1,24 @@
-import type { AgentState } from '@hotline/contracts';
+import type {
+  AgentRealtime as WireAgentRealtime,
+  AgentState,
+  QueueRealtime as WireQueueRealtime,
+} from '@hotline/contracts';
 import { emptyStateMs, stateMsWithin } from './agent-timeline';
 import { utcDay } from './event-order';
 import { aggregateIntervals, defaultSlThresholdSec } from './interval-aggregation';
 import type { IntervalFact } from './interval-facts';
 import type { AgentDay } from './types';
 
-export interface QueueRealtime {
-  queueId: string;
-  waiting: number;
-  /** Now minus the oldest waiting call's join time. */
-  longestWaitMs: number;
-  oldestJoinedAt: string | null;
-  answered: number;
-  abandoned: number;
-  offered: number;
-  serviceLevelPct: number | null;
-  slThresholdSec: number;
+/** The wire view (contracts), with every state counted: reporting always fills each one. */
+export interface QueueRealtime extends WireQueueRealtime {
   agentsByState: Record<AgentState, number>;
-  /** The latest event time behind these figures (not the wall clock: replays give the same). */
-  updatedAt: string;
 }
 
-export interface AgentRealtime {
-  agentId: string;
-  state: AgentState;
-  reason?: string;
-  since: string;
-  callId?: string;
-  queueId?: string;
-  today: {
-    calls: number;
-    talkMs: number;
-    holdMs: number;
-    wrapMs: number;
-    stateMs: Record<AgentState, number>;
-  };
+export interface AgentRealtime extends WireAgentRealtime {
+  today: WireAgentRealtime['today'] & { stateMs: Record<AgentState, number> };
 }
 
-export interface WaitingCall {
-  callId: string;
-  queueId: string;
-  joinedAt: string;
-  ani: string | null;
-  position: number;
-}
+export type { WaitingCall } from '@hotline/contracts';
 
 /** Today's figures of one queue, from the same facts and fold as the day interval. */
 export function queueRealtime(input: {
