@@ -104,6 +104,14 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
 
   const events: HotlineEvent[] = [];
   const waiters = new Set<() => void>();
+  // A sip-edge stopped by the test before (or a takeover test's dead instance) leaves Kamailio's
+  // dispatcher marking this address inactive until its OPTIONS probe succeeds again: calls placed
+  // before then get 503. Wait until Kamailio routes to us.
+  await dispatcherActive(
+    settings.HOTLINE_SIP_KAMAILIO_RPC,
+    settings.HOTLINE_SIP_EDGE_TOKEN,
+    settings.HOTLINE_SIP_PORT,
+  );
   const sub: Subscription = await consumeEvents({
     bus,
     group: `sip-edge-it-watch-${randomBytes(4).toString('hex')}`,
@@ -190,4 +198,34 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Polls Kamailio's dispatcher.list until a destination on `port` is active (flags A…). */
+async function dispatcherActive(rpcUrl: string, token: string | undefined, port: number): Promise<void> {
+  if (rpcUrl === 'none') return;
+  const started = Date.now();
+  let last = '';
+  while (Date.now() - started < 15_000) {
+    try {
+      const res = await fetch(rpcUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { 'X-Hotline-Edge-Token': token } : {}) },
+        body: JSON.stringify({ jsonrpc: '2.0', method: 'dispatcher.list', id: 1 }),
+      });
+      last = await res.text();
+      const result = (JSON.parse(last) as { result?: DispatcherList }).result;
+      const targets = (result?.RECORDS ?? []).flatMap((r) => r.SET.TARGETS.map((t) => t.DEST));
+      if (targets.some((d) => d.URI.endsWith(`:${port}`) && d.FLAGS.startsWith('A'))) return;
+    } catch (err) {
+      last = String(err);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(
+    `Kamailio's dispatcher never marked the edge on port ${port} active: ${last.slice(0, 400)}`,
+  );
+}
+
+interface DispatcherList {
+  RECORDS?: Array<{ SET: { TARGETS: Array<{ DEST: { URI: string; FLAGS: string } }> } }>;
 }
