@@ -89,10 +89,15 @@ async function pressOneForSales(caller: TestPhone, id: string): Promise<void> {
   await stack.waitFor('queue.joined', (e) => e.data.callId === id);
 }
 
-async function endedCdr(id: string): Promise<Cdr> {
-  return until(`the ended call ${id} in reporting`, async () => {
+/**
+ * The call's detail record once reporting has folded what the test waits for. Reporting reads
+ * each topic on its own, so call.ended (calls topic) may be folded before an IVR outcome (ivr
+ * topic) or an agent's offer (agents topic): wait for the outcome asked for.
+ */
+async function endedCdr(id: string, outcome: string): Promise<Cdr> {
+  return until(`the ended call ${id} in reporting with outcome ${outcome}`, async () => {
     const r = await stack.api<Cdr>('GET', `/v1/reports/cdrs/${id}`, { tenantId: tenant.tenantId });
-    return r.status === 200 && r.body.status === 'ended' ? r.body : undefined;
+    return r.status === 200 && r.body.status === 'ended' && r.body.outcome === outcome ? r.body : undefined;
   });
 }
 
@@ -270,7 +275,7 @@ describe('the inbound journey through every service', () => {
   });
 
   it('keeps the call detail record: who called whom, the wait, who answered, the talk, the end', async () => {
-    const cdr = await endedCdr(callId);
+    const cdr = await endedCdr(callId, 'answered');
     const at = (type: string, match: (e: HotlineEvent) => boolean = () => true) =>
       Date.parse(stack.eventsOf(callId).find((e) => e.type === type && match(e))!.occurredAt);
     const joined = at('queue.joined');
@@ -365,7 +370,7 @@ describe('the inbound journey through every service', () => {
     const ended = await stack.waitFor('call.ended', (e) => e.data.callId === abandonedId);
     expect(ended.data.cause).toBe('caller-hangup');
 
-    const cdr = await endedCdr(abandonedId);
+    const cdr = await endedCdr(abandonedId, 'abandoned');
     expect(cdr).toMatchObject({ outcome: 'abandoned', agentLegs: [], offers: [] });
     expect(cdr.queues).toEqual([
       expect.objectContaining({ queueId: tenant.salesQueueId, outcome: 'abandoned' }),
@@ -407,7 +412,7 @@ describe('what else the menu offers', () => {
     expect(kept.data.durationMs).toBeGreaterThanOrEqual(1000);
     // The flow says goodbye by hanging up.
     await stack.waitFor('call.ended', (e) => e.data.callId === id);
-    const cdr = await endedCdr(id);
+    const cdr = await endedCdr(id, 'voicemail');
     expect(cdr).toMatchObject({
       outcome: 'voicemail',
       voicemail: { recordingId: kept.data.recordingId, mailbox: 'sales' },
@@ -439,7 +444,7 @@ describe('what else the menu offers', () => {
     const requested = await stack.waitFor('callback.requested', (e) => e.data.callId === id);
     expect(requested.data).toMatchObject({ number: ANI, queueId: tenant.salesQueueId });
     await stack.waitFor('call.ended', (e) => e.data.callId === id);
-    const cdr = await endedCdr(id);
+    const cdr = await endedCdr(id, 'callback');
     expect(cdr).toMatchObject({
       outcome: 'callback',
       callback: { callbackId: requested.data.callbackId, queueId: tenant.salesQueueId },
