@@ -237,8 +237,14 @@ describe('the agent desk in a browser', () => {
       (e) => e.data.callId === callId && e.data.action === 'supervise',
     );
     expect(listened.data.outcome, `${JSON.stringify(listened.data)}\n${logs()}`).toBe('done');
-    await new Promise((r) => setTimeout(r, 500));
-    const heard = await listen(supervisor.page, 1500);
+    // The edge reports "done" when the listen legs are answered; the browser's second stream may
+    // still be finishing ICE and DTLS then, so listen again (bounded) until both sides are heard.
+    const hearsBoth = (h: Awaited<ReturnType<typeof listen>>) =>
+      h.tones[CALLER_TONE_HZ]! > 100 * h.tones[QUIET_HZ]! &&
+      h.tones[MICROPHONE_TONE_HZ]! > 100 * h.tones[QUIET_HZ]!;
+    let heard = await listen(supervisor.page, 1500);
+    for (let attempt = 0; attempt < 5 && !hearsBoth(heard); attempt++)
+      heard = await listen(supervisor.page, 1500);
     const detail = `${JSON.stringify(heard)}\n${logs()}`;
     expect(heard.tones[CALLER_TONE_HZ]!, detail).toBeGreaterThan(100 * heard.tones[QUIET_HZ]!);
     expect(heard.tones[MICROPHONE_TONE_HZ]!, detail).toBeGreaterThan(100 * heard.tones[QUIET_HZ]!);
