@@ -238,22 +238,14 @@ export function writeReport(input: ReportInput): string {
       title: 'Setup delay INVITE→200 (IVR answer) per second',
       xLabel: 's',
       yLabel: 'ms',
-      series: [
-        { name: 'p50', points: perSecond(setup, 'p50') },
-        { name: 'p95', points: perSecond(setup, 'p95') },
-        { name: 'p99', points: perSecond(setup, 'p99') },
-      ],
+      series: statSeries(setup, ['p50', 'p95', 'p99']),
     }),
     '',
     lineChart({
       title: 'Queue → agent answer, by when the call joined the queue',
       xLabel: 's',
       yLabel: 'ms',
-      series: [
-        { name: 'p50', points: perSecond(queued, 'p50') },
-        { name: 'p95', points: perSecond(queued, 'p95') },
-        { name: 'max', points: perSecond(queued, 'max') },
-      ],
+      series: statSeries(queued, ['p50', 'p95', 'max']),
     }),
     '',
     lineChart({
@@ -318,4 +310,12 @@ export function writeReport(input: ReportInput): string {
     ),
   );
   return input.out;
+}
+
+/** One chart series per statistic of the samples, second by second. */
+function statSeries(
+  samples: [number, number][],
+  stats: Array<'p50' | 'p95' | 'p99' | 'max'>,
+): { name: string; points: [number, number][] }[] {
+  return stats.map((stat) => ({ name: stat, points: perSecond(samples, stat) }));
 }
