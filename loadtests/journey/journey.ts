@@ -9,7 +9,7 @@ import type { Profile } from './profile';
 import type { CpuSampler } from './proc-stat';
 import { journeyNumber } from './provision';
 import { runSipp, type SippResult } from './sipp-run';
-import type { ProbeDetail, ProbeStats } from './sut/probe';
+import type { LoopDelay, ProbeDetail, ProbeStats } from './sut/probe';
 
 export interface TimelinePoint {
   t: number;
@@ -19,6 +19,8 @@ export interface TimelinePoint {
   waiting: number;
   busyAgents: number;
   readyAgents: number;
+  /** % of the last interval the system under test's main thread was busy (event-loop utilisation). */
+  mainThreadPct?: number;
 }
 
 export interface StepResult {
@@ -40,6 +42,8 @@ export interface StepResult {
   timeline: TimelinePoint[];
   withinServiceLevel: number;
   abandoned: number;
+  /** The main thread over the step: % busy, and how late its event loop ran (null: older probe). */
+  mainThread: { busyPct: number; delay: LoopDelay } | null;
 }
 
 export interface BaselineResult {
@@ -68,6 +72,20 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function probeStats(url: string): Promise<ProbeStats> {
   return (await (await fetch(`${url}/stats`)).json()) as ProbeStats;
+}
+
+/** Main-thread busy % between two probe snapshots (event-loop utilisation). */
+export function busyPctBetween(a: ProbeStats, b: ProbeStats): number | undefined {
+  if (!a.loop || !b.loop) return undefined;
+  const active = b.loop.activeMs - a.loop.activeMs;
+  const total = active + b.loop.idleMs - a.loop.idleMs;
+  return total > 0 ? Math.round((1000 * active) / total) / 10 : undefined;
+}
+
+/** Reads the loop-delay histogram since the last reset and resets it (undefined: older probe). */
+export async function takeLoopDelay(url: string): Promise<LoopDelay | undefined> {
+  const res = await fetch(`${url}/loop-delay`, { method: 'POST' }).catch(() => undefined);
+  return res?.ok ? ((await res.json()) as LoopDelay) : undefined;
 }
 
 export async function probeDetail(url: string): Promise<ProbeDetail> {
@@ -99,6 +117,7 @@ export async function runStep(
 ): Promise<StepResult> {
   const { profile } = ctx;
   const before = await probeStats(ctx.probeUrl);
+  await takeLoopDelay(ctx.probeUrl);
   const beforeDetail = await probeDetail(ctx.probeUrl);
   const sample0 = ctx.sampler.series.t.length;
   const started = Date.now();
@@ -121,6 +140,7 @@ export async function runStep(
   const timeline: TimelinePoint[] = [];
   let lastPrint = 0;
   let finished: SippResult | undefined;
+  let previous: ProbeStats | undefined = before;
   void sipp.done.then((r) => (finished = r));
   while (!finished) {
     await sleep(1000);
@@ -133,7 +153,10 @@ export async function runStep(
     const p = await probeStats(ctx.probeUrl).catch(() => undefined);
     if (!p) continue;
     const busy = busyStates.reduce((s, k) => s + (p.agentsByState[k] ?? 0), 0);
+    const mainThreadPct = previous ? busyPctBetween(previous, p) : undefined;
+    previous = p;
     const point: TimelinePoint = {
+      ...(mainThreadPct === undefined ? {} : { mainThreadPct }),
       t: (Date.now() - started) / 1000,
       offered: c.created,
       answered: p.agentAnswered - before.agentAnswered,
@@ -151,7 +174,9 @@ export async function runStep(
           cpu,
         )
           .map(([k, v]) => `${k} ${Math.round(v)}`)
-          .join(' ')}`,
+          .join(
+            ' ',
+          )}${mainThreadPct === undefined ? '' : ` (hotline main thread ${Math.round(mainThreadPct)})`}`,
       );
     }
   }
@@ -165,6 +190,8 @@ export async function runStep(
   }
   const seconds = (Date.now() - started) / 1000;
   const cpu = cpuSince(ctx.sampler, sample0);
+  const delay = await takeLoopDelay(ctx.probeUrl);
+  const busyPct = busyPctBetween(before, after);
   const detail = await probeDetail(ctx.probeUrl);
   // An agent-hangup end also proves an agent answered (the probe may miss an answer event that
   // reached it out of order with the call's other events).
@@ -189,6 +216,7 @@ export async function runStep(
     timeline,
     withinServiceLevel: after.withinServiceLevel - before.withinServiceLevel,
     abandoned: after.abandoned - before.abandoned,
+    mainThread: delay && busyPct !== undefined ? { busyPct, delay } : null,
   };
 }
 

@@ -58,7 +58,7 @@ function cpuProfileSummary(runDir: string): string[] {
   });
   if (files.length === 0) return [];
   return [
-    '## Where the system under test spent its CPU (--cpu-prof)',
+    '## Where the Node processes spent their CPU (--cpu-prof: the system under test, and the simulated agents)',
     '',
     ...files.flatMap((f) => cpuProfileOf(f.path, f.label)),
   ];
@@ -186,6 +186,22 @@ export function writeReport(input: ReportInput): string {
   }
   if (baselines.length === 0) lines.push('', '(baseline off for this profile)');
   lines.push('');
+  const measured = steps.filter((s) => s.mainThread);
+  if (measured.length > 0) {
+    lines.push(
+      '## The main thread of the system under test',
+      '',
+      "Every service's JavaScript runs on one thread of the `hotline up` process (prompt audio is paced by a worker thread). Busy % is its event-loop utilisation over the step; the delay is how late its event loop ran a 10 ms timer (a stall shows up as a late run).",
+      '',
+      '| step | calls/s | main thread busy % | event-loop delay ms p50 / p99 / max |',
+      '|---|---|---|---|',
+      ...measured.map(
+        (s) =>
+          `| ${s.label} | ${s.rate} | ${s.mainThread!.busyPct} | ${s.mainThread!.delay.p50Ms} / ${s.mainThread!.delay.p99Ms} / ${s.mainThread!.delay.maxMs} |`,
+      ),
+      '',
+    );
+  }
 
   const a = input.agentCounters;
   lines.push(

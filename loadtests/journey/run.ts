@@ -208,6 +208,7 @@ export async function runJourney(args: Args, profile: Profile): Promise<RunOutco
       proxy: { host: '127.0.0.1', port: ports.kamailio },
       state,
       timeoutMs: 60_000 + profile.agents.count * 100,
+      cpuProfile: args.cpuProf,
     });
     cleanups.unshift(async () => void (await agents.stop()));
     await waitUntil(

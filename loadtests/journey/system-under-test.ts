@@ -101,10 +101,16 @@ export async function startAgentPool(options: {
   proxy: { host: string; port: number };
   state: StateTarget;
   timeoutMs: number;
+  /** --cpu-prof: profile the agents' process too (its profile lands in cpu-agents/). */
+  cpuProfile?: boolean;
 }): Promise<AgentPool> {
   const child = fork(join(here, 'agents/pool-entry.ts'), [], {
     cwd: loadtestsDir,
-    execArgv: ['--import', 'tsx'],
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(options.cpuProfile ? ['--cpu-prof', '--cpu-prof-dir', join(options.runDir, 'cpu-agents')] : []),
+    ],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   children.add(child);

@@ -8,6 +8,7 @@
 // POST /v1/agents/:id/state publishes) for trees whose API does not serve that route yet.
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { makeEvent, Topics, type HotlineEvent } from '@hotline/contracts';
 import { consumeEvents, publishEvents, type EventBus, type Subscription } from '@hotline/event-bus';
 
@@ -36,6 +37,15 @@ export interface ProbeStats {
   agentsByState: Record<string, number>;
   /** Calls answered within the queue's service-level threshold. */
   withinServiceLevel: number;
+  /** The process's main thread (where every service's JavaScript runs): cumulative busy and idle ms. */
+  loop: { activeMs: number; idleMs: number };
+}
+
+/** How late the main thread's event loop ran timers since the last reset (a step's start). */
+export interface LoopDelay {
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
 }
 
 export interface ProbeDetail extends ProbeStats {
@@ -76,7 +86,11 @@ export async function startProbe(options: {
     rejectReasons: {},
     agentsByState: {},
     withinServiceLevel: 0,
+    loop: { activeMs: 0, idleMs: 0 },
   };
+  // Sampled every 10 ms: a stall of the loop shows up as a late sample.
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
   const queueToAnswer: [number, number][] = [];
   const ringToAnswer: [number, number][] = [];
   const call = (id: string) => {
@@ -169,7 +183,14 @@ export async function startProbe(options: {
   const snapshot = (): ProbeStats => {
     const byState: Record<string, number> = {};
     for (const s of agents.values()) byState[s] = (byState[s] ?? 0) + 1;
-    return { ...stats, at: Date.now(), waiting: waiting.size, agentsByState: byState };
+    const elu = performance.eventLoopUtilization();
+    return {
+      ...stats,
+      at: Date.now(),
+      waiting: waiting.size,
+      agentsByState: byState,
+      loop: { activeMs: elu.active, idleMs: elu.idle },
+    };
   };
 
   const server: Server = createServer((req, res) => {
@@ -178,6 +199,16 @@ export async function startProbe(options: {
       res.end(JSON.stringify(body));
     };
     if (req.method === 'GET' && req.url === '/stats') return send(200, snapshot());
+    if (req.url === '/loop-delay') {
+      const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+      const body: LoopDelay = {
+        p50Ms: ms(delay.percentile(50)),
+        p99Ms: ms(delay.percentile(99)),
+        maxMs: ms(delay.max),
+      };
+      if (req.method === 'POST') delay.reset();
+      return send(200, body);
+    }
     if (req.method === 'GET' && req.url === '/detail') {
       const detail: ProbeDetail = { ...snapshot(), queueToAnswer, ringToAnswer };
       return send(200, detail);
@@ -226,6 +257,7 @@ export async function startProbe(options: {
   return {
     port: options.port,
     async close() {
+      delay.disable();
       await subscription.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -67,6 +67,28 @@ describe('event contracts', () => {
   });
 
   it.each([
+    ['tenantId', { tenantId: 'has space' }],
+    ['source', { source: '' }],
+    ['traceparent', { traceparent: 'xyz' }],
+    ['id', { id: 'not-a-uuid' }],
+    ['occurredAt', { occurredAt: new Date(Date.UTC(12_000, 0, 1)) }],
+  ])('makeEvent refuses a bad %s handed in by the producer, naming it', (field, bad) => {
+    try {
+      makeEvent({
+        type: 'call.ended',
+        tenantId: 't1',
+        source: 'sip-edge',
+        data: { callId: 'c1', cause: 'normal', by: 'caller', durationMs: 1200 },
+        ...bad,
+      });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ContractError);
+      expect((err as ContractError).issues.map((i) => i.path)).toEqual([field]);
+    }
+  });
+
+  it.each([
     ['not json', '{oops'],
     ['unknown type', JSON.stringify({ ...base(), type: 'call.teleported' })],
     ['wrong version', JSON.stringify({ ...base(), version: 9 })],

@@ -1,12 +1,16 @@
 // The append-only journal of one embedded collection: one JSON line per write, `{"put":doc}`
 // with the whole document or `{"del":id}`. Replaying it (last write wins) rebuilds the
-// collection. A write resolves only after its bytes are on disk (write + fdatasync).
+// collection. A write resolves only after its bytes are on disk: the file is opened with O_DSYNC,
+// so each write(2) returns only once its data (and the size needed to read it back) is durable,
+// the same guarantee as write + fdatasync in one system call instead of two; where O_DSYNC does
+// not exist (Windows) an explicit datasync follows the write.
 //
 // A crash can only tear the end of the file: every earlier line was synced before the next was
 // written. So an unterminated or unreadable last line is dropped with a warning and cut off
 // (else the next append would glue onto it); an unreadable line elsewhere is corruption.
 // Compaction writes the live documents to a temporary file, syncs it and renames it over the
 // journal, so a crash leaves either the old journal or the new one.
+import { constants } from 'node:fs';
 import { type FileHandle, open, readFile, rename, truncate, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { StoredDoc } from './document-store';
@@ -70,6 +74,9 @@ async function readIfExists(path: string): Promise<Buffer> {
   }
 }
 
+const { O_APPEND, O_CREAT, O_DSYNC, O_WRONLY } = constants;
+const APPEND_FLAGS = O_DSYNC === undefined ? 'a' : O_WRONLY | O_APPEND | O_CREAT | O_DSYNC;
+
 export class Journal {
   private handle: FileHandle | null = null;
   private broken: Error | null = null;
@@ -112,7 +119,7 @@ export class Journal {
   private async writable(): Promise<FileHandle> {
     if (this.broken) throw this.broken;
     if (!this.handle) {
-      this.handle = await open(this.path, 'a');
+      this.handle = await open(this.path, APPEND_FLAGS);
       await syncDirectory(dirname(this.path));
     }
     return this.handle;
@@ -124,7 +131,7 @@ export class Journal {
     const handle = await this.writable();
     try {
       await handle.appendFile(data);
-      await handle.datasync();
+      if (O_DSYNC === undefined) await handle.datasync();
     } catch (err) {
       // A partly written record would be glued to the next one: cut back to the last good end,
       // and refuse further writes if even that fails.

@@ -33,6 +33,11 @@ export class UniqueIndex {
     return keys;
   }
 
+  /** The id of the document holding `key`, if any. */
+  ownerOf(key: string): string | undefined {
+    return this.owners.get(key);
+  }
+
   /** Whether storing `doc` would share a key with a document other than itself. */
   conflicts(doc: StoredDoc): boolean {
     return this.keysOf(doc).some((key) => {

@@ -9,6 +9,8 @@
 // - a handler that throws is retried (bounded), then the record goes to the dead-letter topic and
 //   the consumer moves on.
 
+import type { SharedEventSource } from './shared-event';
+
 export interface BusRecord {
   topic: string;
   /** Partition key; records with equal keys keep their order. */
@@ -35,15 +37,24 @@ export interface SubscribeOptions {
   fromBeginning?: boolean;
   /**
    * Called once per record, in order per partition. The offset is committed only after the
-   * handler resolves (or after the record was dead-lettered).
+   * handler resolves (or after the record was dead-lettered). An adapter that already holds the
+   * record's validated event (the in-process bus) passes `shared`, so consumeEvents does not
+   * parse the same bytes once per group; other adapters pass nothing.
    */
-  handler: (record: DeliveredRecord) => Promise<void>;
+  handler: (record: DeliveredRecord, shared?: SharedEventSource) => Promise<void>;
   /** Attempts before dead-lettering a record whose handler keeps throwing. Default 3. */
   maxAttempts?: number;
   /** Dead-letter topic. Default: Topics.deadLetter from the contracts package. */
   deadLetterTopic?: string;
   /** Whether a thrown error is worth retrying; non-retryable errors go to the DLT at once. */
   isRetryable?: (err: unknown) => boolean;
+  /**
+   * A group whose lag does not hold up a call (reporting). In the in-process bus, where every
+   * service shares one thread, each of its records waits for the next turn of the event loop, so
+   * SIP messages and the call path's own records go first and it catches up when the thread has
+   * time. Kafka: no effect (each service has its own process there).
+   */
+  background?: boolean;
 }
 
 export interface Subscription {

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { describeEventBusContract } from '../test/event-bus-contract';
 import { Inbox } from '../test/support/inbox';
 import { gate, waitFor } from '../test/support/wait-for';
+import { makeEvent, Topics, type HotlineEvent } from '@hotline/contracts';
+import { consumeEvents } from './event-consumer';
+import { publishEvents } from './event-publisher';
 import { createInProcessBus } from './in-process-bus';
+import { SHARED_WINDOW } from './partition-log';
 
 describeEventBusContract('in-process', async () =>
   createInProcessBus({ partitions: 3, drainTimeoutMs: 200, backoff: { initialMs: 5, maxMs: 20 } }),
@@ -63,5 +67,109 @@ describe('in-process bus lifecycle', () => {
     await expect(bus.publish([{ topic: 'calls', key: 'k', value: 'v' }])).rejects.toMatchObject({
       code: 'closed',
     });
+  });
+});
+
+describe('in-process bus shared events', () => {
+  const agentEvent = (n: number) =>
+    makeEvent({
+      type: 'agent.state.changed',
+      tenantId: 'acme',
+      source: 'test',
+      data: { agentId: 'a-1', from: 'ready', to: 'reserved', reason: `r${n}` },
+    });
+
+  async function consumeInto(
+    bus: ReturnType<typeof createInProcessBus>,
+    group: string,
+    into: HotlineEvent[],
+  ) {
+    await consumeEvents({
+      bus,
+      group,
+      topics: [Topics.agents],
+      fromBeginning: true,
+      handle: async (event) => {
+        into.push(event);
+      },
+    });
+  }
+
+  it('parses a record once and hands every group the same frozen event', async () => {
+    const bus = createInProcessBus({ partitions: 1 });
+    const first: HotlineEvent[] = [];
+    const second: HotlineEvent[] = [];
+    await consumeInto(bus, 'first', first);
+    await consumeInto(bus, 'second', second);
+
+    await publishEvents(bus, [agentEvent(1)]);
+
+    await waitFor(() => first.length === 1 && second.length === 1, 'the event in both groups');
+    expect(first[0]).toBe(second[0]);
+    expect(Object.isFrozen(first[0])).toBe(true);
+    expect(Object.isFrozen(first[0]?.data)).toBe(true);
+    await bus.close();
+  });
+
+  it('gives a group reading far behind the head equal events, parsed for itself', async () => {
+    const bus = createInProcessBus({ partitions: 1, retention: SHARED_WINDOW * 3 });
+    const published = Array.from({ length: SHARED_WINDOW + 20 }, (_, n) => agentEvent(n));
+    await publishEvents(bus, published);
+    const late: HotlineEvent[] = [];
+
+    await consumeInto(bus, 'late', late);
+
+    await waitFor(() => late.length === published.length, 'every event');
+    expect(late).toEqual(published);
+    await bus.close();
+  });
+});
+
+describe('in-process bus fairness', () => {
+  it('hands the event loop back while a consumer works through a backlog in memory', async () => {
+    const bus = createInProcessBus({ partitions: 1 });
+    let handled = 0;
+    await bus.subscribe({
+      group: 'busy',
+      topics: ['calls'],
+      fromBeginning: true,
+      // Memory only: resolves in microtasks, like a handler on the memory live state.
+      handler: async () => {
+        const until = performance.now() + 0.2;
+        while (performance.now() < until);
+        handled++;
+      },
+    });
+    const total = 1_000; // ~200 ms of handler work in one backlog
+    await bus.publish(
+      Array.from({ length: total }, (_, i) => ({ topic: 'calls', key: 'k', value: `r${i}` })),
+    );
+    const handledWhenTimerRan = await new Promise<number>((resolve) => setTimeout(() => resolve(handled), 0));
+    // Without fair sharing the timer only runs once all 1,000 records are done.
+    expect(handledWhenTimerRan).toBeLessThan(total / 2);
+    await waitFor(() => handled === total, 'the backlog to be handled');
+    await bus.close();
+  });
+});
+
+describe('in-process bus background groups', () => {
+  it("lets a background group's backlog wait while other work runs, then catches up", async () => {
+    const bus = createInProcessBus({ partitions: 1 });
+    let background = 0;
+    await bus.subscribe({
+      group: 'reporting-like',
+      topics: ['calls'],
+      fromBeginning: true,
+      background: true,
+      handler: async () => void background++,
+    });
+    await bus.publish(Array.from({ length: 50 }, (_, i) => ({ topic: 'calls', key: 'k', value: `r${i}` })));
+    // A foreground task that keeps the thread for a few turns: a background group takes one
+    // record per turn, so it must not have raced through its 50 records meanwhile.
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(background).toBeLessThan(50);
+    expect(background).toBeGreaterThan(0);
+    await waitFor(() => background === 50, 'the background group to catch up');
+    await bus.close();
   });
 });

@@ -84,6 +84,7 @@ class InProcessBus implements EventBus {
         policy,
         handler: options.handler,
         fromBeginning: options.fromBeginning ?? false,
+        background: options.background ?? false,
         drainTimeoutMs: this.options.drainTimeoutMs ?? 10_000,
         publishDeadLetter: (record) => this.append(record),
         busLog: this.log,

@@ -26,7 +26,12 @@ export class InProcessGroup {
   }
 
   commit(tp: TopicPartition, nextOffset: number): void {
-    this.committed.set(partitionKey(tp), nextOffset);
+    this.commitAt(partitionKey(tp), nextOffset);
+  }
+
+  /** commit() for a caller that already holds the partition's key (once per record). */
+  commitAt(key: string, nextOffset: number): void {
+    this.committed.set(key, nextOffset);
   }
 
   /**

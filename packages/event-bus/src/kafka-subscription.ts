@@ -2,6 +2,7 @@ import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { EventBusError } from './bus-error';
 import type { BusLog } from './bus-log';
 import { deadLetterRecord } from './dead-letter';
+import { AbortWatch } from './abort-watch';
 import { deliverRecord } from './deliver-record';
 import type { DeliveryPolicy } from './delivery-policy';
 import type { BusRecord, SubscribeOptions, Subscription } from './event-bus';
@@ -35,6 +36,7 @@ export class KafkaSubscription implements Subscription {
   readonly group: string;
   private readonly stopping = new AbortController();
   private readonly abandon = new AbortController();
+  private readonly abandonWatch = new AbortWatch(this.abandon.signal);
   private heartbeatError: unknown;
   private closing: Promise<void> | undefined;
 
@@ -139,7 +141,7 @@ export class KafkaSubscription implements Subscription {
       const outcome = await this.whileHeartbeating(heartbeat, () =>
         deliverRecord(record, options.handler, policy, {
           stopping: this.stopping.signal,
-          abandon: this.abandon.signal,
+          abandon: this.abandonWatch,
         }),
       );
       if (outcome.kind === 'abandoned') return;

@@ -5,23 +5,32 @@
 const SEED = 0x9747b28c;
 const M = 0x5bd1e995;
 
+// Module-level, not a closure per call: under tsx (how `hotline up` runs) every named inner
+// function costs a defineProperty per call to keep its name.
+function byteAt(data: Uint8Array, i: number): number {
+  return data[i] ?? 0;
+}
+
 export function murmur2(data: Uint8Array): number {
-  const byte = (i: number): number => data[i] ?? 0;
   const length = data.length;
   const whole = length & ~3;
   let h = SEED ^ length;
   for (let i = 0; i < whole; i += 4) {
-    let k = byte(i) | (byte(i + 1) << 8) | (byte(i + 2) << 16) | (byte(i + 3) << 24);
+    let k =
+      byteAt(data, i) |
+      (byteAt(data, i + 1) << 8) |
+      (byteAt(data, i + 2) << 16) |
+      (byteAt(data, i + 3) << 24);
     k = Math.imul(k, M);
     k ^= k >>> 24;
     k = Math.imul(k, M);
     h = Math.imul(h, M) ^ k;
   }
   const rest = length & 3;
-  if (rest === 3) h ^= byte(whole + 2) << 16;
-  if (rest >= 2) h ^= byte(whole + 1) << 8;
+  if (rest === 3) h ^= byteAt(data, whole + 2) << 16;
+  if (rest >= 2) h ^= byteAt(data, whole + 1) << 8;
   if (rest >= 1) {
-    h ^= byte(whole);
+    h ^= byteAt(data, whole);
     h = Math.imul(h, M);
   }
   h ^= h >>> 13;

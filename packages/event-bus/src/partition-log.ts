@@ -1,8 +1,44 @@
-export interface StoredRecord {
-  offset: number;
-  key: string;
-  value: Buffer;
-  headers: Record<string, string>;
+import { parseEvent, type HotlineEvent } from '@hotline/contracts';
+import type { Context } from '@opentelemetry/api';
+import type { AbortWatch } from './abort-watch';
+import { deepFreeze, type SharedEventSource } from './shared-event';
+import { extractTraceContext } from './trace-context';
+
+/**
+ * How many of a partition's newest records keep their parsed event and trace context for the
+ * groups still to read them. Groups that keep up read within this window; one further behind
+ * parses for itself, so the cache stays small however long the retention is.
+ */
+export const SHARED_WINDOW = 512;
+
+/** A record of a partition. Its bytes and headers never change once appended. */
+export class StoredRecord implements SharedEventSource {
+  private event: HotlineEvent | undefined;
+  private context: Context | undefined;
+
+  constructor(
+    readonly offset: number,
+    readonly key: string,
+    readonly value: Buffer,
+    readonly headers: Record<string, string>,
+  ) {}
+
+  // Parsed and validated once for all consumer groups: the bytes are immutable, so every group
+  // would get an equal event anyway, and the event is frozen so no group can change it for the
+  // others. A record that fails validation is not cached: each group throws and dead-letters it.
+  sharedEvent(): HotlineEvent {
+    return (this.event ??= deepFreeze(parseEvent(this.value)));
+  }
+
+  /** The trace context the headers carry (contexts are immutable, so groups can share one). */
+  traceContext(): Context {
+    return (this.context ??= extractTraceContext(this.headers));
+  }
+
+  forgetShared(): void {
+    this.event = undefined;
+    this.context = undefined;
+  }
 }
 
 /**
@@ -26,16 +62,19 @@ export class PartitionLog {
     return this.start + this.records.length;
   }
 
-  append(record: Omit<StoredRecord, 'offset'>): number {
+  append(record: { key: string; value: Buffer; headers: Record<string, string> }): number {
     const offset = this.endOffset;
-    this.records.push({ ...record, offset });
+    this.records.push(new StoredRecord(offset, record.key, record.value, record.headers));
+    this.records[this.records.length - 1 - SHARED_WINDOW]?.forgetShared();
     if (this.records.length > this.retention) {
       this.records.shift();
       this.start += 1;
     }
-    const waiting = [...this.waiters];
-    this.waiters.clear();
-    for (const wake of waiting) wake();
+    if (this.waiters.size > 0) {
+      const waiting = [...this.waiters];
+      this.waiters.clear();
+      for (const wake of waiting) wake();
+    }
     return offset;
   }
 
@@ -43,17 +82,22 @@ export class PartitionLog {
     return offset < this.start ? undefined : this.records[offset - this.start];
   }
 
-  /** Resolves once a record exists at `offset` or beyond, or when the signal aborts. */
-  waitFor(offset: number, signal: AbortSignal): Promise<void> {
-    if (offset < this.endOffset || signal.aborted) return Promise.resolve();
+  /** Whether a group reading `offset` now should use the record's shared event and context. */
+  isShared(offset: number): boolean {
+    return offset >= this.endOffset - SHARED_WINDOW;
+  }
+
+  /** Resolves once a record exists at `offset` or beyond, or when the member stops. */
+  waitFor(offset: number, stopping: AbortWatch): Promise<void> {
+    if (offset < this.endOffset || stopping.aborted) return Promise.resolve();
     return new Promise((resolve) => {
-      const wake = () => {
-        this.waiters.delete(wake);
-        signal.removeEventListener('abort', wake);
+      // A stopping member is woken too. No named closures here: under tsx (how `hotline up`
+      // runs) each costs a defineProperty per wait, and a caught-up group waits once per record.
+      stopping.add(resolve, undefined);
+      this.waiters.add(() => {
+        stopping.remove(resolve);
         resolve();
-      };
-      this.waiters.add(wake);
-      signal.addEventListener('abort', wake, { once: true });
+      });
     });
   }
 }

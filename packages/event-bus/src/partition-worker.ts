@@ -1,10 +1,12 @@
+import { AbortWatch } from './abort-watch';
 import type { BusLog } from './bus-log';
 import { deadLetterRecord } from './dead-letter';
 import { deliverRecord } from './deliver-record';
+import { fairShare, nextTurn } from './fair-share';
 import type { DeliveryPolicy } from './delivery-policy';
-import type { BusRecord, DeliveredRecord } from './event-bus';
+import type { BusRecord, DeliveredRecord, SubscribeOptions } from './event-bus';
 import type { TopicPartition } from './group-assignment';
-import type { InProcessGroup } from './in-process-group';
+import { partitionKey, type InProcessGroup } from './in-process-group';
 import type { PartitionLog, StoredRecord } from './partition-log';
 
 export interface PartitionWorkerContext {
@@ -12,8 +14,10 @@ export interface PartitionWorkerContext {
   log: PartitionLog;
   group: InProcessGroup;
   policy: DeliveryPolicy;
-  handler: (record: DeliveredRecord) => Promise<void>;
+  handler: SubscribeOptions['handler'];
   fromBeginning: boolean;
+  /** A background group takes one record per turn of the event loop (see SubscribeOptions). */
+  background: boolean;
   drainTimeoutMs: number;
   publishDeadLetter: (record: BusRecord) => void;
   busLog: BusLog;
@@ -23,6 +27,9 @@ export interface PartitionWorkerContext {
 export class PartitionWorker {
   private readonly stopping = new AbortController();
   private readonly abandon = new AbortController();
+  // One listener each for the worker's life, not one per record.
+  private readonly stoppingWatch = new AbortWatch(this.stopping.signal);
+  private readonly abandonWatch = new AbortWatch(this.abandon.signal);
   private drainTimer: NodeJS.Timeout | undefined;
   readonly done: Promise<void>;
 
@@ -48,9 +55,10 @@ export class PartitionWorker {
   private async run(previousOwner: Promise<void>): Promise<void> {
     const { tp, log, group, policy, busLog } = this.ctx;
     await previousOwner;
+    const commitKey = partitionKey(tp);
     let position = group.committedOffset(tp) ?? (this.ctx.fromBeginning ? log.startOffset : log.endOffset);
     try {
-      while (!this.stopping.signal.aborted) {
+      while (!this.stoppingWatch.aborted) {
         if (position < log.startOffset) {
           busLog('warn', 'records dropped by retention before the group read them', {
             group: group.id,
@@ -60,16 +68,33 @@ export class PartitionWorker {
           });
           position = log.startOffset;
         }
+        const turn = this.ctx.background ? nextTurn() : fairShare();
+        if (turn) {
+          await turn;
+          // The group may have been rebalanced while this worker waited its turn.
+          if (this.stoppingWatch.aborted) break;
+        }
         const stored = log.at(position);
         if (!stored) {
-          await log.waitFor(position, this.stopping.signal);
+          await log.waitFor(position, this.stoppingWatch);
           continue;
         }
         const record = delivered(tp, stored);
-        const outcome = await deliverRecord(record, this.ctx.handler, policy, {
-          stopping: this.stopping.signal,
-          abandon: this.abandon.signal,
-        });
+        // Near the head of the log every group shares the record's parsed event and trace
+        // context; a group far behind parses for itself (see SHARED_WINDOW).
+        const outcome = await deliverRecord(
+          record,
+          this.ctx.handler,
+          policy,
+          log.isShared(stored.offset)
+            ? {
+                stopping: this.stopping.signal,
+                abandon: this.abandonWatch,
+                traceContext: stored.traceContext(),
+                shared: stored,
+              }
+            : { stopping: this.stopping.signal, abandon: this.abandonWatch },
+        );
         if (outcome.kind === 'abandoned') return;
         if (outcome.kind === 'failed') {
           this.ctx.publishDeadLetter(
@@ -84,7 +109,7 @@ export class PartitionWorker {
           });
         }
         position = stored.offset + 1;
-        group.commit(tp, position);
+        group.commitAt(commitKey, position);
       }
     } catch (err) {
       busLog('error', 'partition worker failed', {

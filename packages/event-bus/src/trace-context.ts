@@ -1,4 +1,4 @@
-import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, type Context } from '@opentelemetry/api';
 
 // W3C trace context travels in record headers (`traceparent`, `tracestate`), the same carrier
 // HTTP uses. Without a registered propagator (no OpenTelemetry SDK) both helpers change nothing.
@@ -14,9 +14,9 @@ export function withTraceHeaders(headers: Record<string, string> | undefined): R
 }
 
 /**
- * Runs a handler inside the trace context its record carried. It starts from the root context,
- * not the consumer loop's, so one record's trace never leaks into the next.
+ * The trace context a record's headers carry, on top of the root context rather than the
+ * consumer loop's, so one record's trace never leaks into the next.
  */
-export function runInTraceContext<T>(headers: Record<string, string>, fn: () => Promise<T>): Promise<T> {
-  return context.with(propagation.extract(ROOT_CONTEXT, headers), fn);
+export function extractTraceContext(headers: Record<string, string>): Context {
+  return propagation.extract(ROOT_CONTEXT, headers);
 }

@@ -6,7 +6,7 @@ import { publishEvents } from '../src/event-publisher';
 import type { ContractContext } from './support/contract-context';
 import { MemoryIdempotencyGuard } from './support/memory-idempotency-guard';
 import { uniqueName } from './support/names';
-import { waitFor } from './support/wait-for';
+import { gate, waitFor } from './support/wait-for';
 
 /** The typed layer (publishEvents, consumeEvents) over any adapter; part of the bus contract. */
 export function describeTypedEventContract(ctx: ContractContext): void {
@@ -19,6 +19,13 @@ export function describeTypedEventContract(ctx: ContractContext): void {
         tenantId,
         source: 'contract-test',
         data: { callId, cause: 'normal', by: 'caller', durationMs },
+      });
+    const queueJoined = (callId: string) =>
+      makeEvent({
+        type: 'queue.joined',
+        tenantId,
+        source: 'contract-test',
+        data: { callId, queueId: 'sales', priority: 5, skills: [{ skill: 'en', minLevel: 2 }], position: 1 },
       });
 
     it('publishes each event on its catalog topic, keyed by its key, with trace and content-type headers', async () => {
@@ -103,6 +110,113 @@ export function describeTypedEventContract(ctx: ContractContext): void {
       expect(deadLetters3.map((r) => r.value.toString())).toEqual(['{oops', unknownType, badData]);
       expect(deadLetters3.map((r) => r.headers[DeadLetterHeaders.errorCode])).toEqual(
         Array(3).fill('contract_violation'),
+      );
+    });
+
+    it('gives every consumer group an equal event', async () => {
+      const topic = await newTopic(2);
+      const events = [callEnded('c-20', 1000), queueJoined('c-20'), callEnded('c-21', 3000)];
+      const groups = [newGroup(), newGroup(), newGroup()];
+      const seen = new Map<string, HotlineEvent[]>(groups.map((g) => [g, []]));
+      for (const group of groups) {
+        await consumeEvents({
+          bus: ctx.bus(),
+          group,
+          topics: [topic],
+          fromBeginning: true,
+          handle: async (event) => {
+            seen.get(group)?.push(event);
+          },
+        });
+      }
+
+      await ctx
+        .bus()
+        .publish(events.map((event) => ({ topic, key: event.key, value: serializeEvent(event) })));
+
+      await waitFor(() => [...seen.values()].every((list) => list.length === 3), 'three events per group');
+      for (const group of groups) {
+        const byId = (e: HotlineEvent) => e.id;
+        expect(seen.get(group)?.map(byId).sort()).toEqual(events.map(byId).sort());
+        for (const event of events) expect(seen.get(group)?.find((e) => e.id === event.id)).toEqual(event);
+      }
+    });
+
+    it('lets no consumer group change the event another group sees', async () => {
+      const topic = await newTopic(1);
+      const joined = queueJoined('c-22');
+      const vandalDone = gate();
+      const seenByOther: unknown[] = [];
+      await consumeEvents({
+        bus: ctx.bus(),
+        group: newGroup(),
+        topics: [topic],
+        fromBeginning: true,
+        handle: async (event) => {
+          const writable = event as unknown as {
+            key: string;
+            data: { priority: number; skills: { minLevel: number }[] };
+          };
+          // Each write either changes this group's own copy or throws on a shared, frozen event.
+          for (const write of [
+            () => (writable.key = 'someone-else'),
+            () => (writable.data.priority = 99),
+            () => ((writable.data.skills[0] as { minLevel: number }).minLevel = 5),
+            () => writable.data.skills.push({ minLevel: 1 }),
+          ]) {
+            try {
+              write();
+            } catch {
+              // refused: the event is frozen
+            }
+          }
+          vandalDone.open();
+        },
+      });
+      await consumeEvents({
+        bus: ctx.bus(),
+        group: newGroup(),
+        topics: [topic],
+        fromBeginning: true,
+        handle: async (event) => {
+          await vandalDone.promise;
+          seenByOther.push(JSON.parse(JSON.stringify(event)));
+        },
+      });
+
+      await ctx.bus().publish([{ topic, key: joined.key, value: serializeEvent(joined) }]);
+
+      await waitFor(() => seenByOther.length === 1, 'the second group to handle the event');
+      expect(seenByOther[0]).toEqual(joined);
+    });
+
+    it('dead-letters an invalid record once for each consumer group that reads it', async () => {
+      const topic = await newTopic(1);
+      const deadLetters = await newTopic(1, 'dlt');
+      const good = callEnded('c-23', 1000);
+      const groups = [newGroup(), newGroup()];
+      const handled: string[] = [];
+      for (const group of groups) {
+        await consumeEvents({
+          bus: ctx.bus(),
+          group,
+          topics: [topic],
+          fromBeginning: true,
+          deadLetterTopic: deadLetters,
+          handle: async () => {
+            handled.push(group);
+          },
+        });
+      }
+
+      await ctx.bus().publish(onKey(topic, 'c-23', ['{oops', serializeEvent(good)]));
+
+      await waitFor(() => handled.length === 2, 'the good event in both groups');
+      expect([...handled].sort()).toEqual([...groups].sort());
+      const letters = await readAll(deadLetters, 2);
+      expect(letters.map((r) => r.value.toString())).toEqual(['{oops', '{oops']);
+      expect(letters.map((r) => r.headers[DeadLetterHeaders.consumerGroup]).sort()).toEqual(
+        [...groups].sort(),
       );
     });
 

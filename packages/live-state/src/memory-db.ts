@@ -7,6 +7,7 @@
 import type { LocalDb, SetOptions } from './live-state';
 import { parseRedisInteger } from './argv';
 import { RedisMessages, redisStyleError } from './live-state-error';
+import { DeadlineHeap } from './deadline-heap';
 import { SortedSet } from './sorted-set';
 
 type Value =
@@ -21,6 +22,8 @@ export class MemoryDb implements LocalDb {
   private readonly data = new Map<string, Value>();
   /** Absolute deadline in ms for keys that have a TTL. */
   private readonly deadlines = new Map<string, number>();
+  /** The same deadlines by time, so a sweep only looks at keys that are due. */
+  private readonly expiry = new DeadlineHeap();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -28,11 +31,11 @@ export class MemoryDb implements LocalDb {
   sweep(): number {
     const now = this.now();
     let dropped = 0;
-    for (const [key, deadline] of this.deadlines) {
-      if (now > deadline) {
-        this.drop(key);
-        dropped++;
-      }
+    for (const [deadline, key] of this.expiry.popDue(now)) {
+      // A stale entry: the key went, or its TTL changed since (its current deadline is elsewhere).
+      if (this.deadlines.get(key) !== deadline) continue;
+      this.drop(key);
+      dropped++;
     }
     return dropped;
   }
@@ -50,7 +53,7 @@ export class MemoryDb implements LocalDb {
     if (ifAbsent && this.live(key)) return false;
     this.data.set(key, { type: 'string', value });
     if (ttlMs === undefined) this.deadlines.delete(key);
-    else this.deadlines.set(key, this.now() + ttlMs);
+    else this.expireAt(key, this.now() + ttlMs);
     return true;
   }
 
@@ -86,7 +89,7 @@ export class MemoryDb implements LocalDb {
     if (!this.live(key)) return false;
     // Redis deletes at once when the new deadline is already in the past.
     if (ttlMs <= 0) this.drop(key);
-    else this.deadlines.set(key, this.now() + ttlMs);
+    else this.expireAt(key, this.now() + ttlMs);
     return true;
   }
 
@@ -238,6 +241,13 @@ export class MemoryDb implements LocalDb {
     const created = create();
     this.data.set(key, created);
     return created;
+  }
+
+  private expireAt(key: string, deadline: number): void {
+    this.deadlines.set(key, deadline);
+    this.expiry.push(deadline, key);
+    // Entries left behind by changed TTLs and deleted keys: rebuild once they outnumber the live ones.
+    if (this.expiry.size > 2 * this.deadlines.size + 1024) this.expiry.rebuild(this.deadlines);
   }
 
   private drop(key: string): void {

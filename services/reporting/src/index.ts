@@ -4,6 +4,7 @@ import { Counter, type RunningService, type ServiceDeps, type ServiceModule } fr
 import { LiveRealtime } from './adapters/live-realtime';
 import { ReportStore } from './adapters/report-store';
 import { ReportingIngest } from './app/ingest';
+import { registerPendingFolds } from './app/pending-folds';
 import { createReportingQueries } from './app/queries';
 import { RealtimePublisher } from './app/realtime-publisher';
 
@@ -19,6 +20,8 @@ export interface ReportingOptions {
   fromBeginning?: boolean;
   /** How often a changed queue or agent is pushed at most (ms). Default 250. */
   publishEveryMs?: number;
+  /** How long a changed CDR or agent day waits at most before it is written (ms). Default 250. */
+  foldEveryMs?: number;
 }
 
 /**
@@ -54,13 +57,19 @@ export async function startReporting(
     log,
     options.publishEveryMs,
   );
-  const ingest = new ReportingIngest(reports, rt, publisher);
+  const ingest = new ReportingIngest(reports, rt, publisher, {
+    ...(options.foldEveryMs !== undefined ? { foldEveryMs: options.foldEveryMs } : {}),
+    onError: (err) => log.warn({ err }, 'report record not written yet; trying again'),
+  });
+  const unregister = registerPendingFolds(store, ingest);
   let inFlight = 0;
   const subscription = await consumeEvents({
     bus,
     group: options.group ?? consumerGroup,
     topics: options.topics ?? reportingTopics,
     fromBeginning: options.fromBeginning ?? true,
+    // Reporting's lag never holds up a call: in `hotline up` the call path goes first.
+    background: true,
     handle: async (event) => {
       inFlight++;
       try {
@@ -71,11 +80,17 @@ export async function startReporting(
     },
   });
   let closed: Promise<void> | undefined;
-  const close = () => (closed ??= subscription.close());
+  // Nothing new comes in once the subscription is closed; then the agent days still pending are
+  // written, so a drained reporting has stored everything it kept.
+  const close = () =>
+    (closed ??= subscription
+      .close()
+      .then(() => ingest.close())
+      .finally(unregister));
   return {
     name: 'reporting',
     drain: close,
-    activeWork: () => inFlight,
+    activeWork: () => inFlight + ingest.pending(),
     stop: async () => {
       await close();
       await publisher.close();

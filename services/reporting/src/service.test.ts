@@ -68,7 +68,7 @@ beforeEach(async () => {
   bus = createInProcessBus({});
   reporting = await startReporting(
     { log, bus, store, live, metrics: new Registry() },
-    { publishEveryMs: 20 },
+    { publishEveryMs: 20, foldEveryMs: 20 },
   );
 });
 

@@ -85,6 +85,7 @@ async function foldWith(group: string, publishFirst: HotlineEvent[], publishAfte
       topics: reportingTopics.map(topicName),
       fromBeginning: true,
       publishEveryMs: 20,
+      foldEveryMs: 20,
     },
   );
   try {

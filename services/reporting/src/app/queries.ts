@@ -4,6 +4,7 @@ import { LiveRealtime } from '../adapters/live-realtime';
 import { dispositionsOf, type CallDisposition } from '../adapters/call-dispositions';
 import { slThresholds } from '../adapters/sl-thresholds';
 import { aniHashOf, ReportStore } from '../adapters/report-store';
+import { settlePendingFolds } from './pending-folds';
 import { cdrsToCsv, intervalsToCsv } from '../domain/csv';
 import { utcDay } from '../domain/event-order';
 import { aggregateIntervals, bucketStart } from '../domain/interval-aggregation';
@@ -11,7 +12,7 @@ import { intervalFacts } from '../domain/interval-facts';
 import {
   agentRealtime,
   countByState,
-  queueRealtime,
+  queueRealtimeFromSums,
   type AgentRealtime,
   type QueueRealtime,
   type WaitingCall,
@@ -88,6 +89,8 @@ export function createReportingQueries(deps: {
   const reports = new ReportStore(deps.store);
   const rt = new LiveRealtime(deps.live);
   const now = deps.now ?? Date.now;
+  // Records an ingest of this process folded but has not written yet are written first.
+  const settle = () => settlePendingFolds(deps.store);
 
   const withDispositions = async (tenantId: string, cdrs: CallDetailRecord[]): Promise<CdrView[]> => {
     const dispositions = await dispositionsOf(
@@ -99,6 +102,7 @@ export function createReportingQueries(deps: {
   };
 
   const agents = async (tenantId: string): Promise<AgentRealtime[]> => {
+    await settle();
     const at = now();
     return (await rt.agentDays(tenantId)).flatMap((d) => agentRealtime(d, at) ?? []);
   };
@@ -115,19 +119,16 @@ export function createReportingQueries(deps: {
     const byState = countByState(agentList);
     const out: QueueRealtime[] = [];
     for (const queueId of [...queueIds].sort()) {
-      const entries = await rt.queueDay(tenantId, today, queueId);
       const waitingJoinedAt = [...waiting.values()]
         .filter((w) => w.queueId === queueId)
         .map((w) => w.joinedAt);
-      const updatedAt = [...entries.map((e) => e.lastEventAt), ...waitingJoinedAt].sort().at(-1);
       out.push(
-        queueRealtime({
+        queueRealtimeFromSums({
           queueId,
-          todayFacts: entries.flatMap((e) => e.facts),
+          sums: await rt.queueSums(tenantId, today, queueId),
           waitingJoinedAt,
           agentsByState: byState,
           slThresholdSec: thresholds(queueId),
-          updatedAt: updatedAt ?? new Date(0).toISOString(),
           now: at,
         }),
       );
@@ -137,18 +138,22 @@ export function createReportingQueries(deps: {
 
   return {
     async realtimeQueues(tenantId) {
+      await settle();
       return queueFigures(tenantId, await rt.queueIds(tenantId), await agents(tenantId));
     },
     async realtimeQueue(tenantId, queueId) {
+      await settle();
       const [figures] = await queueFigures(tenantId, [queueId], await agents(tenantId));
       return figures as QueueRealtime;
     },
     realtimeAgents: agents,
     async realtimeAgent(tenantId, agentId) {
+      await settle();
       const day = await rt.agentDay(tenantId, agentId);
       return day ? agentRealtime(day, now()) : null;
     },
     async waitingCalls(tenantId, queueId) {
+      await settle();
       const waiting = [...(await rt.waiting(tenantId)).entries()]
         .filter(([, w]) => queueId === undefined || w.queueId === queueId)
         .sort(([a, x], [b, y]) => x.joinedAt.localeCompare(y.joinedAt) || a.localeCompare(b));
@@ -160,6 +165,7 @@ export function createReportingQueries(deps: {
       });
     },
     async callContext(tenantId, callId) {
+      await settle();
       const cdr = await reports.cdr(tenantId, callId);
       if (!cdr) return null;
       const stay = cdr.queues.at(-1);
@@ -206,6 +212,7 @@ export function createReportingQueries(deps: {
       };
     },
     async cdrs(tenantId, query) {
+      await settle();
       const upper = query.cursor && query.cursor < `${query.to}|` ? query.cursor : `${query.to}|`;
       const filter: Filter = { tenantId, sortKey: { $gte: query.from, $lt: upper } };
       if (query.queueId !== undefined) filter.queueIds = query.queueId;
@@ -219,10 +226,12 @@ export function createReportingQueries(deps: {
       };
     },
     async cdr(tenantId, callId) {
+      await settle();
       const cdr = await reports.cdr(tenantId, callId);
       return cdr ? ((await withDispositions(tenantId, [cdr]))[0] ?? null) : null;
     },
     async intervals(tenantId, query) {
+      await settle();
       const from = bucketStart(Date.parse(query.from), query.size);
       const to = Date.parse(query.to);
       const cdrs = await reports.findCdrs(

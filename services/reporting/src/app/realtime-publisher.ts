@@ -45,17 +45,20 @@ export class RealtimePublisher {
   }
 
   private async flush(): Promise<void> {
-    const marked = new Map(this.pending);
+    const marked = [...this.pending.values()];
     this.pending.clear();
-    const items: Pending[] = [];
-    for (const item of marked.values()) {
-      if (item.kind !== 'all-queues') items.push(item);
-      else
-        for (const id of await this.rt.queueIds(item.tenantId).catch(() => []))
-          if (!marked.has(`${item.tenantId}|queue|${id}`))
-            items.push({ tenantId: item.tenantId, kind: 'queue', id });
+    // Every queue of a tenant at once: its agents, waiting calls and thresholds are read once.
+    const allQueues = new Set(marked.filter((i) => i.kind === 'all-queues').map((i) => i.tenantId));
+    for (const tenantId of allQueues) {
+      try {
+        for (const queue of await this.queries.realtimeQueues(tenantId))
+          await this.rt.publish(tenantId, { kind: 'queue', queue });
+      } catch (err) {
+        this.log.warn({ err, kind: 'all-queues' }, 'real-time figures not published');
+      }
     }
-    for (const item of items) {
+    for (const item of marked) {
+      if (item.kind === 'all-queues' || (item.kind === 'queue' && allQueues.has(item.tenantId))) continue;
       try {
         if (item.kind === 'queue') {
           const queue = await this.queries.realtimeQueue(item.tenantId, item.id);

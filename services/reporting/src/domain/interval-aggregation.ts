@@ -50,6 +50,9 @@ interface Acc {
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 const pct = (part: number, whole: number): number | null => (whole > 0 ? round1((100 * part) / whole) : null);
 
+/** part / whole in percent, one decimal; null for nothing (the interval rows' rounding). */
+export const round1Pct = pct;
+
 /**
  * Interval figures per queue and per agent (definitions in the service README):
  * ASA = mean queue wait of answered calls; AHT = (talk + hold [+ wrap for agents]) / handled

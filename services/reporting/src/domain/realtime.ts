@@ -7,7 +7,8 @@ import { emptyStateMs, stateMsWithin } from './agent-timeline';
 import { utcDay } from './event-order';
 import { aggregateIntervals, defaultSlThresholdSec } from './interval-aggregation';
 import type { IntervalFact } from './interval-facts';
-import type { AgentDay } from './types';
+import { tallyFigures } from './queue-tally';
+import type { AgentDay, AgentDaySummary } from './types';
 
 /** The wire view (contracts), with every state counted: reporting always fills each one. */
 export interface QueueRealtime extends WireQueueRealtime {
@@ -59,10 +60,45 @@ export function queueRealtime(input: {
 }
 
 /**
- * An agent's state now and today's totals. An agent whose latest day is before today has been in
- * its last state since midnight as far as today is concerned.
+ * Today's figures of one queue from its running sums (queue-tally.ts): the same numbers
+ * `queueRealtime` gives over the day's facts, read in time independent of the day's calls.
+ * `updatedAt` is the latest of the sums' event time and the waiting calls' joins.
  */
-export function agentRealtime(day: AgentDay, now: number): AgentRealtime | null {
+export function queueRealtimeFromSums(input: {
+  queueId: string;
+  sums: Readonly<Record<string, string>>;
+  waitingJoinedAt: readonly string[];
+  agentsByState: Record<AgentState, number>;
+  slThresholdSec?: number;
+  now: number;
+}): QueueRealtime {
+  const sl = input.slThresholdSec ?? defaultSlThresholdSec;
+  const tally = tallyFigures(input.sums, sl);
+  const joins = [...input.waitingJoinedAt].sort();
+  const oldest = joins[0] ?? null;
+  const updatedAt = [...(input.sums.updatedAt ? [input.sums.updatedAt] : []), ...joins].sort().at(-1);
+  return {
+    queueId: input.queueId,
+    waiting: joins.length,
+    longestWaitMs: oldest ? Math.max(0, input.now - Date.parse(oldest)) : 0,
+    oldestJoinedAt: oldest,
+    answered: tally.answered,
+    abandoned: tally.abandoned,
+    offered: tally.offered,
+    serviceLevelPct: tally.serviceLevelPct,
+    slThresholdSec: sl,
+    agentsByState: input.agentsByState,
+    updatedAt: updatedAt ?? new Date(0).toISOString(),
+  };
+}
+
+/**
+ * An agent's state now and today's totals. An agent whose latest day is before today has been in
+ * its last state since midnight as far as today is concerned. From a summary, today's time per
+ * state is the closed segments' (all inside the day) plus the current one up to now: the same
+ * sums `stateMsWithin` makes over the segments.
+ */
+export function agentRealtime(day: AgentDay | AgentDaySummary, now: number): AgentRealtime | null {
   const current = day.current;
   if (!current) return null;
   const today = utcDay(now);
@@ -70,7 +106,15 @@ export function agentRealtime(day: AgentDay, now: number): AgentRealtime | null 
   let stateMs = emptyStateMs();
   let calls = 0;
   if (day.day === today) {
-    stateMs = stateMsWithin(day.segments, todayStart, todayStart + 86_400_000, Math.max(todayStart, now));
+    const openUntil = Math.max(todayStart, now);
+    if ('segments' in day)
+      stateMs = stateMsWithin(day.segments, todayStart, todayStart + 86_400_000, openUntil);
+    else {
+      stateMs = { ...day.closedMs };
+      const open = { state: current.state, from: current.since, to: null };
+      const ms = stateMsWithin([open], todayStart, todayStart + 86_400_000, openUntil);
+      stateMs[current.state] += ms[current.state];
+    }
     calls = day.calls;
   } else if (day.day < today) {
     stateMs[current.state] = Math.max(0, now - todayStart);

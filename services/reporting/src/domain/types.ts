@@ -170,6 +170,13 @@ export interface AgentDay {
   lastEventAt: string;
 }
 
+/** An agent's day without its segments: what real-time figures need, and what heads a stored day. */
+export interface AgentDaySummary extends Omit<AgentDay, 'segments'> {
+  /** Milliseconds per state of the day's closed segments (every one but the current). */
+  closedMs: Record<AgentState, number>;
+  segmentCount: number;
+}
+
 export type IntervalSize = '15m' | 'day';
 
 export interface IntervalRow {

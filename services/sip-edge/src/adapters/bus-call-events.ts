@@ -21,24 +21,21 @@ export class BusCallEvents implements CallEventSink {
     const callId = (data as { callId?: string }).callId ?? '';
     const traceparent = this.traceOf(callId, tenantId);
     const event = makeEvent({ type, tenantId, source: this.source, data, traceparent });
+    // After the call's previous event, whether or not that one made it (two promises per event:
+    // this runs for every call event, on the thread that carries every call).
+    const publish = (): Promise<void> => publishEvents(this.bus, [event as HotlineEvent]);
     const previous = this.chains.get(callId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => publishEvents(this.bus, [event as HotlineEvent]));
+    const next = previous.then(publish, publish);
     this.chains.set(callId, next);
-    if (type === 'call.ended') {
-      const root = this.traces.get(callId);
-      void next.then(
-        () => root?.end(),
-        () => root?.end(),
-      );
-    }
-    void next
-      .finally(() => {
-        if (this.chains.get(callId) === next) {
-          this.chains.delete(callId);
-          if (type === 'call.ended') this.traces.delete(callId);
-        }
-      })
-      .catch(() => undefined);
+    const root = type === 'call.ended' ? this.traces.get(callId) : undefined;
+    const settled = (): void => {
+      root?.end();
+      if (this.chains.get(callId) === next) {
+        this.chains.delete(callId);
+        if (type === 'call.ended') this.traces.delete(callId);
+      }
+    };
+    void next.then(settled, settled);
     return next;
   }
 

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { createSocket, type Socket } from 'node:dgram';
 import { hostname } from 'node:os';
 import { Topics, type CallCommand, type HotlineEvent } from '@hotline/contracts';
 import { consumeEvents, type Subscription } from '@hotline/event-bus';
@@ -19,7 +17,7 @@ import { DialogLeg, SipDialer, SipInboundOffer } from '../adapters/sip-signaling
 import { CallSession, type CallSessionDeps } from '../domain/call-session';
 import { realTimers, type DialTarget, type Timers } from '../domain/ports';
 import { FilePromptLibrary } from '../media/prompt-library';
-import { RtpPlayer } from '../media/rtp-player';
+import { ThreadedRtpPlayer } from '../media/threaded-rtp-player';
 import { DtmfListener, type DtmfEvent } from '../rtpengine/dtmf-listener';
 import { NgClient } from '../rtpengine/ng-client';
 import { RtpengineMedia } from '../rtpengine/rtpengine-media';
@@ -28,6 +26,7 @@ import type { SipEdgeSettings } from '../settings';
 import { openUdpTransport, type SipTransport } from '../sip/udp-transport';
 import { SipUserAgent, type IncomingInvite } from '../sip/user-agent';
 import { startDirectoryServer } from './directory-routes';
+import { randomHex } from './random-hex';
 
 type CallTarget = Extract<CallCommand, { action: 'bridge' }>['target'];
 
@@ -125,12 +124,13 @@ export async function startSipEdge(
   });
   const pool = new RtpenginePool(ng, settings.HOTLINE_SIP_RTPENGINE, log);
   pool.start(settings.HOTLINE_SIP_RTPENGINE_CHECK_MS);
-  const inner = await openInnerEndpoint(settings.HOTLINE_SIP_MEDIA_HOST);
-  const player = new RtpPlayer(inner);
+  // The silent far end of callers in IVR or queue, and the source of their prompts: its socket
+  // and the 20 ms RTP clock live in a worker thread, off this event loop.
+  const player = await ThreadedRtpPlayer.start({ host: settings.HOTLINE_SIP_MEDIA_HOST, log });
   const media = new RtpengineMedia(
     ng,
     pool,
-    { host: settings.HOTLINE_SIP_MEDIA_HOST, port: inner.address().port },
+    { host: settings.HOTLINE_SIP_MEDIA_HOST, port: player.port },
     player,
   );
   const prompts = new FilePromptLibrary({ directory: settings.HOTLINE_SIP_PROMPT_DIR, store: deps.store });
@@ -184,7 +184,7 @@ export async function startSipEdge(
     siteId: deps.siteId,
     answerTimeoutMs: settings.HOTLINE_SIP_ANSWER_TIMEOUT_MS,
     transferRingTimeoutMs: settings.HOTLINE_SIP_TRANSFER_RING_TIMEOUT_MS,
-    newId: (prefix) => `${prefix}-${randomBytes(8).toString('hex')}`,
+    newId: (prefix) => `${prefix}-${randomHex(8)}`,
     onEnded: (session) => {
       calls.delete(session.callId);
       metrics.calls.set(calls.size);
@@ -539,8 +539,8 @@ export async function startSipEdge(
       await dtmf?.close();
       await unsubscribeDigits().catch(() => undefined);
       await directoryServer?.close();
-      player.shutdown();
-      await new Promise<void>((resolve) => inner.close(() => resolve()));
+      await player.shutdown();
+      rpc?.close();
       await ng.close();
     },
     stop: async () => {
@@ -556,27 +556,12 @@ export async function startSipEdge(
       await dtmf?.close();
       await unsubscribeDigits().catch(() => undefined);
       await directoryServer?.close();
-      player.shutdown();
-      await new Promise<void>((resolve) => inner.close(() => resolve()));
+      await player.shutdown();
+      rpc?.close();
       await ng.close();
       log.info('sip-edge stopped');
     },
   };
-}
-
-/** The silent far end of a caller in IVR or queue: receives (and drops) what rtpengine sends. */
-async function openInnerEndpoint(host: string): Promise<Socket> {
-  const socket = createSocket('udp4');
-  socket.on('message', () => undefined);
-  socket.on('error', () => undefined);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject);
-    socket.bind(0, host, () => {
-      socket.off('error', reject);
-      resolve();
-    });
-  });
-  return socket;
 }
 
 function unavailableDialer(): CallSessionDeps['dialer'] {

@@ -50,12 +50,13 @@ export class CallMix {
       });
     });
     this.mixer.add(id, codec);
+    const random = randomBytes(10);
     this.io.set(id, {
       socket,
       payloadType,
-      ssrc: randomBytes(4).readUInt32BE(),
-      seq: randomBytes(2).readUInt16BE(),
-      timestamp: randomBytes(4).readUInt32BE(),
+      ssrc: random.readUInt32BE(0),
+      seq: random.readUInt16BE(4),
+      timestamp: random.readUInt32BE(6),
     });
     this.ensureTicking();
     return { port: socket.address().port };

@@ -103,6 +103,15 @@ describe('RtpPlayer', () => {
     expect([...readPcm16(wav([5, -5]))]).toEqual([5, -5]);
   });
 
+  it('ends a playback when its call is reopened toward a new destination', async () => {
+    const file = join(dir, 'long.wav');
+    writeFileSync(file, wav(Array(8000 * 2).fill(1000)));
+    const { ended } = await player.play('call-1', file);
+    player.open('call-1', { host: '127.0.0.1', port: receiver.address().port }, 'PCMU', 0);
+    await ended;
+    expect(player.active).toBe(0);
+  });
+
   it('refuses to play to a call it has no stream for', async () => {
     await expect(player.play('nobody', join(dir, 'x.wav'))).rejects.toThrow(
       'no media stream for call nobody',

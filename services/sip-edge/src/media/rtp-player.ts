@@ -40,7 +40,18 @@ export class WavFormatError extends Error {
   readonly retryable = false;
 }
 
-export class RtpPlayer {
+/** What RtpengineMedia needs of a prompt player: RtpPlayer here, or ThreadedRtpPlayer. */
+export interface PromptPlayer {
+  readonly active: number;
+  open(callId: string, dest: { host: string; port: number }, codec: G711, payloadType: number): void;
+  has(callId: string): boolean;
+  play(callId: string, file: string, repeat?: number): Promise<{ durationMs: number; ended: Promise<void> }>;
+  stop(callId: string): void;
+  close(callId: string): void;
+  shutdown(): void | Promise<void>;
+}
+
+export class RtpPlayer implements PromptPlayer {
   private readonly streams = new Map<string, Stream>();
   private readonly cache = new Map<string, Promise<Buffer[]>>();
   private timer: NodeJS.Timeout | undefined;
@@ -58,13 +69,19 @@ export class RtpPlayer {
 
   /** Where this call's prompts go (rtpengine's inner-side port) and in which codec. */
   open(callId: string, dest: { host: string; port: number }, codec: G711, payloadType: number): void {
+    // Reopened (the call came back to the inner side): a prompt still going to the old
+    // destination ends here, or its `ended` would never come.
+    const existing = this.streams.get(callId);
+    if (existing) this.stopStream(existing);
+    // One draw for all three: RFC 3550 wants them random, not independent syscalls.
+    const random = randomBytes(10);
     this.streams.set(callId, {
       dest,
       codec,
       payloadType,
-      ssrc: randomBytes(4).readUInt32BE(),
-      seq: randomBytes(2).readUInt16BE(),
-      timestamp: randomBytes(4).readUInt32BE(),
+      ssrc: random.readUInt32BE(0),
+      seq: random.readUInt16BE(4),
+      timestamp: random.readUInt32BE(6),
     });
   }
 
@@ -87,7 +104,8 @@ export class RtpPlayer {
     this.stopStream(stream);
     let done!: () => void;
     const ended = new Promise<void>((resolve) => (done = resolve));
-    if (frames.length === 0) {
+    // Closed while the file loaded: the stream is no longer ticked, so nothing would end it.
+    if (frames.length === 0 || this.streams.get(callId) !== stream) {
       done();
       return { durationMs: 0, ended };
     }

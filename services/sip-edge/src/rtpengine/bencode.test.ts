@@ -19,6 +19,13 @@ describe('bencode', () => {
     expect(encoded.subarray(encoded.length - 6, encoded.length - 1)).toEqual(blob);
   });
 
+  it('places a blob between text exactly where it belongs', () => {
+    const blob = Buffer.from([0, 255, 58, 101]);
+    expect(bencode(['é', blob, { k: 1 }])).toEqual(
+      Buffer.concat([Buffer.from('l2:\xc3\xa94:', 'latin1'), blob, Buffer.from('d1:ki1eee')]),
+    );
+  });
+
   it('round-trips text structures', () => {
     const value = fc.letrec((tie) => ({
       node: fc.oneof(

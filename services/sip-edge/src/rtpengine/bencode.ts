@@ -10,35 +10,40 @@ export class BencodeError extends Error {
 }
 
 export function bencode(value: BValue): Buffer {
-  const parts: Buffer[] = [];
-  write(value, parts);
-  return Buffer.concat(parts);
+  // Text builds up in one string and becomes bytes once (an ng command is a few dozen tokens; a
+  // Buffer per token was most of the encoding cost). Buffers cut the string and go in as they are.
+  const out: Buffer[] = [];
+  const text = write(value, '', out);
+  if (out.length === 0) return Buffer.from(text, 'utf8');
+  if (text) out.push(Buffer.from(text, 'utf8'));
+  return Buffer.concat(out);
 }
 
-function write(value: BValue, out: Buffer[]): void {
+/** Appends `value` to `text`; returns the text still pending (earlier parts are in `out`). */
+function write(value: BValue, text: string, out: Buffer[]): string {
   if (typeof value === 'number') {
     if (!Number.isInteger(value)) throw new BencodeError(`bencode integers only, got ${value}`);
-    out.push(Buffer.from(`i${value}e`));
-  } else if (typeof value === 'string') {
-    const bytes = Buffer.from(value, 'utf8');
-    out.push(Buffer.from(`${bytes.length}:`), bytes);
-  } else if (Buffer.isBuffer(value)) {
-    out.push(Buffer.from(`${value.length}:`), value);
-  } else if (Array.isArray(value)) {
-    out.push(Buffer.from('l'));
-    for (const item of value) write(item, out);
-    out.push(Buffer.from('e'));
-  } else {
-    out.push(Buffer.from('d'));
-    // Keys sorted as raw byte strings (the bencode rule).
-    for (const key of Object.keys(value).sort()) {
-      const item = value[key];
-      if (item === undefined) continue;
-      write(key, out);
-      write(item, out);
-    }
-    out.push(Buffer.from('e'));
+    return `${text}i${value}e`;
   }
+  if (typeof value === 'string') return `${text}${Buffer.byteLength(value, 'utf8')}:${value}`;
+  if (Buffer.isBuffer(value)) {
+    out.push(Buffer.from(`${text}${value.length}:`, 'utf8'), value);
+    return '';
+  }
+  if (Array.isArray(value)) {
+    text += 'l';
+    for (const item of value) text = write(item, text, out);
+    return `${text}e`;
+  }
+  text += 'd';
+  // Keys sorted as raw byte strings (the bencode rule).
+  for (const key of Object.keys(value).sort()) {
+    const item = value[key];
+    if (item === undefined) continue;
+    text = write(key, text, out);
+    text = write(item, text, out);
+  }
+  return `${text}e`;
 }
 
 export type Decoded = number | string | Decoded[] | { [key: string]: Decoded };

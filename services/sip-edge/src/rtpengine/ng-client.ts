@@ -31,7 +31,8 @@ export class RtpengineError extends Error {
 interface Pending {
   resolve: (reply: NgReply) => void;
   reject: (err: Error) => void;
-  timers: NodeJS.Timeout[];
+  /** One timer at a time: the next resend, or the final timeout. */
+  timer: NodeJS.Timeout | undefined;
   command: string;
   startedAt: number;
 }
@@ -50,6 +51,11 @@ export interface NgClientOptions {
 export class NgClient {
   private readonly pending = new Map<string, Pending>();
   private closed = false;
+  // Cookies must be unique: rtpengine answers a repeated cookie from its reply cache. A random
+  // prefix per client (as unlikely to collide with another process's, or a restarted one's, as a
+  // random cookie per command was) and a counter within it: no crypto call per command.
+  private readonly cookiePrefix = randomBytes(9).toString('base64url');
+  private sequence = 0;
 
   private constructor(
     private readonly socket: Socket,
@@ -84,18 +90,24 @@ export class NgClient {
     args: { [key: string]: BValue | undefined } = {},
   ): Promise<NgReply> {
     if (this.closed) return Promise.reject(new RtpengineError('rtpengine_unavailable', 'ng client closed'));
-    // Cookies must be unique: rtpengine answers a repeated cookie from its reply cache.
-    const cookie = randomBytes(9).toString('base64url');
+    const cookie = `${this.cookiePrefix}${(this.sequence++).toString(36)}`;
     const packet = Buffer.concat([Buffer.from(`${cookie} `), bencode({ ...args, command })]);
     return new Promise<NgReply>((resolve, reject) => {
-      const entry: Pending = { resolve, reject, timers: [], command, startedAt: performance.now() };
+      const entry: Pending = { resolve, reject, timer: undefined, command, startedAt: performance.now() };
       this.pending.set(cookie, entry);
       const send = () => this.socket.send(packet, target.port, target.host, () => undefined);
-      send();
-      for (let at = this.resendMs; at < this.timeoutMs; at += this.resendMs)
-        entry.timers.push(setTimeout(send, at));
-      entry.timers.push(
-        setTimeout(() => {
+      // Resends every resendMs until timeoutMs, then gives up: the same schedule as one timer per
+      // resend, with one timer armed at a time (most commands are answered before the first).
+      let elapsed = 0;
+      const arm = (): void => {
+        const next = Math.min(elapsed + this.resendMs, this.timeoutMs);
+        entry.timer = setTimeout(() => {
+          elapsed = next;
+          if (elapsed < this.timeoutMs) {
+            send();
+            arm();
+            return;
+          }
           this.settle(cookie);
           this.observe?.(command, this.timeoutMs / 1000, false);
           reject(
@@ -104,8 +116,10 @@ export class NgClient {
               `rtpengine ${target.host}:${target.port} did not answer "${command}" within ${this.timeoutMs} ms`,
             ),
           );
-        }, this.timeoutMs),
-      );
+        }, next - elapsed);
+      };
+      send();
+      arm();
     });
   }
 
@@ -151,7 +165,7 @@ export class NgClient {
   private settle(cookie: string): void {
     const entry = this.pending.get(cookie);
     if (!entry) return;
-    for (const t of entry.timers) clearTimeout(t);
+    clearTimeout(entry.timer);
     this.pending.delete(cookie);
   }
 

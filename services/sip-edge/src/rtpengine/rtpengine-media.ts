@@ -2,7 +2,7 @@ import type { MediaServer, MediaSession } from '../domain/ports';
 import { readFile } from 'node:fs/promises';
 import { CallMix } from '../media/mix-host';
 import { FRAME_SAMPLES } from '../media/mixer';
-import { readPcm16, type RtpPlayer } from '../media/rtp-player';
+import { readPcm16, type PromptPlayer } from '../media/rtp-player';
 import {
   buildAudioSdp,
   chooseG711,
@@ -40,6 +40,8 @@ interface SessionState {
   codec: AudioCodec;
   callerIsWebrtc: boolean;
   instance: string;
+  /** rtpengine's own player was started for this call (and may still play): stopPlay must stop it. */
+  enginePlaying?: boolean;
 }
 
 export interface InnerEndpoint {
@@ -56,7 +58,7 @@ export class RtpengineMedia implements MediaServer {
     private readonly ng: NgClient,
     private readonly pool: RtpenginePool,
     private readonly inner: InnerEndpoint,
-    private readonly player: RtpPlayer,
+    private readonly player: PromptPlayer,
   ) {}
 
   get size(): number {
@@ -369,13 +371,18 @@ export class RtpengineMedia implements MediaServer {
       file,
       ...(options.repeat ? { 'repeat-times': options.repeat } : {}),
     });
+    state.enginePlaying = true;
     const duration = typeof reply.duration === 'number' ? reply.duration : 0;
     return { durationMs: duration };
   }
 
   async stopPlay(session: MediaSession): Promise<void> {
     this.player.stop(session.callId);
-    if (!this.sessions.get(session.callId)?.partySdp) return;
+    const state = this.sessions.get(session.callId);
+    // Only rtpengine's own player needs a "stop media": asking when it never played costs a round
+    // trip and a protocol warning in rtpengine's log for every bridged call.
+    if (!state?.partySdp || !state.enginePlaying) return;
+    state.enginePlaying = false;
     try {
       await this.send(session, 'stop media', { 'from-tag': CALLER });
     } catch (err) {
