@@ -17,4 +17,7 @@ if [ "${MEDIA_PLANE:-on}" != off ]; then
 fi
 # The agent and supervisor web client, served by the API at /.
 (cd services/agent-web && node_modules/.bin/vite build --logLevel warn)
-exec node packages/cli/bin/hotline.mjs up "$@"
+# A larger young generation: every call allocates many short-lived objects (events, SIP messages)
+# and with V8's default young generation the collector took ~8 % of the busy thread (CPU profile
+# at 100 calls/s, docs/benchmarks/journey-*.md).
+exec node --max-semi-space-size=64 packages/cli/bin/hotline.mjs up "$@"

@@ -283,6 +283,11 @@ export async function runJourney(args: Args, profile: Profile): Promise<RunOutco
     if (baselineOn) {
       uas = startUas(runDir, uasFile(root), ports.bareUas, 47000, args.maxMinutes * 60);
       children.add(uas);
+      // A UAS that could not bind (a stale one on the port) exits at once: say so instead of
+      // reporting every baseline call as a Kamailio 408.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      if (uas.exitCode !== null)
+        throw new Error(`the bare UAS exited (code ${uas.exitCode}); see ${runDir}/bare-uas.stderr.log`);
     }
     let ceiling: number | null | undefined;
     if (profile.warmup.calls > 0) {

@@ -2,7 +2,7 @@
 // counters, one line a second: progress while it runs) and the -trace_rtt CSV (every call's
 // response time 1, INVITE→200, for percentiles).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface SippCounters {
@@ -206,7 +206,9 @@ export function startUas(
       '-nostdin',
       '-timeout',
       `${seconds}s`,
+      '-trace_err',
     ],
-    { stdio: 'ignore', cwd: dir },
+    // SIPp's screen goes nowhere; its errors land in the run directory (uas_echo_<pid>_errors.log).
+    { stdio: ['ignore', 'ignore', openSync(join(dir, 'bare-uas.stderr.log'), 'w')], cwd: dir },
   );
 }

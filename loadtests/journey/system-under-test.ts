@@ -38,6 +38,8 @@ export async function startSutProcess(options: {
   const child = spawn(
     process.execPath,
     [
+      // The V8 flag scripts/up.sh and the image's `hotline` command give the process.
+      '--max-semi-space-size=64',
       '--import',
       'tsx',
       ...(options.cpuProfile
