@@ -50,9 +50,10 @@ export interface SubscribeOptions {
   isRetryable?: (err: unknown) => boolean;
   /**
    * A group whose lag does not hold up a call (reporting). In the in-process bus, where every
-   * service shares one thread, each of its records waits for the next turn of the event loop, so
-   * SIP messages and the call path's own records go first and it catches up when the thread has
-   * time. Kafka: no effect (each service has its own process there).
+   * service shares one thread, its records wait for a turn of the event loop and the background
+   * groups together start only a few per turn, so SIP messages and the call path's own records go
+   * first and it catches up when the thread has time. Kafka: no effect (each service has its own
+   * process there).
    */
   background?: boolean;
 }

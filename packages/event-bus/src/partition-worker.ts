@@ -2,7 +2,7 @@ import { AbortWatch } from './abort-watch';
 import type { BusLog } from './bus-log';
 import { deadLetterRecord } from './dead-letter';
 import { deliverRecord } from './deliver-record';
-import { fairShare, nextTurn } from './fair-share';
+import { backgroundTurn, fairShare } from './fair-share';
 import type { DeliveryPolicy } from './delivery-policy';
 import type { BusRecord, DeliveredRecord, SubscribeOptions } from './event-bus';
 import type { TopicPartition } from './group-assignment';
@@ -16,7 +16,7 @@ export interface PartitionWorkerContext {
   policy: DeliveryPolicy;
   handler: SubscribeOptions['handler'];
   fromBeginning: boolean;
-  /** A background group takes one record per turn of the event loop (see SubscribeOptions). */
+  /** A background group waits for the next turn of the event loop before each record (fair-share.ts). */
   background: boolean;
   drainTimeoutMs: number;
   publishDeadLetter: (record: BusRecord) => void;
@@ -68,7 +68,7 @@ export class PartitionWorker {
           });
           position = log.startOffset;
         }
-        const turn = this.ctx.background ? nextTurn() : fairShare();
+        const turn = this.ctx.background ? backgroundTurn() : fairShare();
         if (turn) {
           await turn;
           // The group may have been rebalanced while this worker waited its turn.

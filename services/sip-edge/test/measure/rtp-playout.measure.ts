@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { RtpPlayer, type PromptPlayer } from '../../src/media/rtp-player';
 import { ThreadedRtpPlayer } from '../../src/media/threaded-rtp-player';
+import { pcm16Wav } from '../../src/media/testing/pcm16-wav';
 
 const streams = Number(process.argv[2] ?? 300);
 const seconds = Number(process.argv[3] ?? 4);
@@ -49,23 +50,9 @@ s.bind(0, '127.0.0.1');
 `;
 
 function wav(samples: number): Buffer {
-  const data = Buffer.alloc(samples * 2);
-  for (let i = 0; i < samples; i++)
-    data.writeInt16LE(Math.round(8000 * Math.sin((i * 2 * Math.PI * 440) / 8000)), i * 2);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(8000, 24);
-  header.writeUInt32LE(16000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
+  return pcm16Wav(
+    Array.from({ length: samples }, (_, i) => Math.round(8000 * Math.sin((i * 2 * Math.PI * 440) / 8000))),
+  );
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'rtp-playout-measure-'));
