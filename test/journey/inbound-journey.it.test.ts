@@ -338,20 +338,27 @@ describe('the inbound journey through every service', () => {
   }, 30_000);
 
   it("shows the day so far in real time: one call answered, none waiting, each agent's state", async () => {
+    // Real-time figures are at most reporting's fold interval (250 ms) behind the events: a
+    // wallboard sees them on its next refresh, so the test waits for them the same way.
     const queue = await until('the sales queue with the answered call', async () => {
       const r = await stack.api<{ items: QueueRealtime[] }>('GET', '/v1/reports/realtime/queues', {
         tenantId: tenant.tenantId,
       });
       const q = r.body.items?.find((i) => i.queueId === tenant.salesQueueId);
-      return q && q.answered === 1 ? q : undefined;
+      return q && q.answered === 1 && q.agentsByState.ready === 1 ? q : undefined;
     });
     expect(queue).toMatchObject({ offered: 1, answered: 1, abandoned: 0, waiting: 0 });
     expect(queue.agentsByState).toMatchObject({ ready: 1, 'not-ready': 1 });
 
-    const r = await stack.api<{ items: AgentRealtime[] }>('GET', '/v1/reports/realtime/agents', {
-      tenantId: tenant.tenantId,
+    const byId = await until("both agents' day so far", async () => {
+      const r = await stack.api<{ items: AgentRealtime[] }>('GET', '/v1/reports/realtime/agents', {
+        tenantId: tenant.tenantId,
+      });
+      const agents = new Map((r.body.items ?? []).map((a) => [a.agentId, a]));
+      return agents.get(ben().agentId)?.today.calls === 1 && agents.get(ben().agentId)?.state === 'ready'
+        ? agents
+        : undefined;
     });
-    const byId = new Map(r.body.items.map((a) => [a.agentId, a]));
     // Ann missed the offer and was made not-ready; Ben took the call and is ready again.
     expect(byId.get(ann().agentId)).toMatchObject({ state: 'not-ready', today: { calls: 0 } });
     expect(byId.get(ben().agentId)).toMatchObject({ state: 'ready', today: { calls: 1 } });
