@@ -187,8 +187,12 @@ jvm_cmd() {  # jvm_cmd [record-cds-to-file]: the java command line, up to the ma
 format_storage() {
   [ -f "$KAFKA_DATA/meta.properties" ] && return 0
   local id cmd=()
-  # A cluster id is 16 random bytes in unpadded url-safe base64.
-  id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+  # A cluster id is 16 random bytes in unpadded url-safe base64. One that starts with "-" would be
+  # read by the tool's argument parser as an option (1 in 64 runs failed to format), so draw again.
+  id=-
+  while [ "${id#-}" != "$id" ]; do
+    id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+  done
   mapfile -t cmd < <(jvm_cmd)
   if ! "${cmd[@]}" kafka.tools.StorageTool format -t "$id" -c "$KAFKA_CONF" --ignore-formatted \
       >"$KAFKA_LOGS/format.log" 2>&1; then
