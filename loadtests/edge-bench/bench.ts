@@ -12,6 +12,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { mediaPlaneEnv } from '../support/media-plane-env';
 
 const root = resolve(new URL('../..', import.meta.url).pathname);
 const args = new Map(
@@ -50,27 +51,13 @@ const ports = {
   ngCli: 22723,
 };
 
-const infraEnv = {
-  ...process.env,
-  HOTLINE_LOCAL_DIR: local,
-  RTPENGINE_NG_PORT: String(ports.ngUdp),
-  RTPENGINE_HTTP_PORT: String(ports.ngHttp),
-  RTPENGINE_CLI_PORT: String(ports.ngCli),
-  RTPENGINE_PORT_MIN: '50000',
-  RTPENGINE_PORT_MAX: '57999',
-  RTPENGINE_MAX_SESSIONS: '5000',
-  RTPENGINE_DTMF_LOG_DEST: `127.0.0.1:${ports.edgeDtmf}`,
-  KAMAILIO_SIP_PORT: String(ports.kamailio),
-  KAMAILIO_WS_PORT: String(ports.kamailioWs),
-  KAMAILIO_WSS_PORT: '0',
-  KAMAILIO_CALL_CONTROL: `127.0.0.1:${ports.edgeSip}`,
-  KAMAILIO_TRUNKS: `bench=127.0.0.1:${ports.trunk}`,
-  KAMAILIO_BARE_UAS: `127.0.0.1:${ports.bareUas}`,
-  KAMAILIO_RTPENGINE: `udp:127.0.0.1:${ports.ngUdp}`,
-  KAMAILIO_DIRECTORY_URL: `http://127.0.0.1:${ports.edgeDirectory}/internal/sip-edge`,
-  KAMAILIO_SHM_MB: '256',
-  KAMAILIO_CHILDREN: '4',
-};
+const infraEnv = mediaPlaneEnv({
+  base: process.env,
+  localDir: local,
+  ports,
+  trunkName: 'bench',
+  rtpPorts: [50000, 57999],
+});
 
 const edgeEnv = {
   ...process.env,

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { childPids } from './proc-stat';
+import { mediaPlaneEnv } from '../support/media-plane-env';
 
 export const ports = {
   kamailio: 5760,
@@ -37,30 +38,18 @@ export interface MediaPlane {
 export function mediaPlane(root: string, baseEnv: NodeJS.ProcessEnv): MediaPlane {
   const local = join(root, '.local/journey');
   const env: NodeJS.ProcessEnv = {
-    ...baseEnv,
-    HOTLINE_LOCAL_DIR: local,
-    RTPENGINE_NG_PORT: String(ports.ngUdp),
-    RTPENGINE_HTTP_PORT: String(ports.ngHttp),
-    RTPENGINE_CLI_PORT: String(ports.ngCli),
-    RTPENGINE_PORT_MIN: '30000',
-    RTPENGINE_PORT_MAX: '39999',
-    RTPENGINE_MAX_SESSIONS: '5000',
-    RTPENGINE_DTMF_LOG_DEST: `127.0.0.1:${ports.edgeDtmf}`,
-    KAMAILIO_SIP_PORT: String(ports.kamailio),
-    KAMAILIO_WS_PORT: String(ports.kamailioWs),
-    KAMAILIO_WSS_PORT: '0',
-    KAMAILIO_CALL_CONTROL: `127.0.0.1:${ports.edgeSip}`,
-    KAMAILIO_TRUNKS: `journey=127.0.0.1:${ports.trunk}`,
-    KAMAILIO_BARE_UAS: `127.0.0.1:${ports.bareUas}`,
-    KAMAILIO_RTPENGINE: `udp:127.0.0.1:${ports.ngUdp}`,
-    KAMAILIO_DIRECTORY_URL: `http://127.0.0.1:${ports.edgeDirectory}/internal/sip-edge`,
+    ...mediaPlaneEnv({
+      base: baseEnv,
+      localDir: local,
+      ports,
+      trunkName: 'journey',
+      rtpPorts: [30000, 39999],
+    }),
     KAMAILIO_EDGE_TOKEN: edgeToken,
     // Every simulated agent registers and hangs up from 127.0.0.1: lift the per-source flood
     // and rate limits meant for the internet, or the agents' BYEs would be dropped at 100 calls/s.
     KAMAILIO_PIKE_DENSITY: '1000000',
     KAMAILIO_SOURCE_RATE: '1000000',
-    KAMAILIO_SHM_MB: '256',
-    KAMAILIO_CHILDREN: '4',
   };
   const script = (name: string, command: string) =>
     execFileSync('bash', [join(root, 'infra/local', name), command], {
