@@ -1,3 +1,4 @@
+import { forBrowserListener } from './listen-offer';
 import type { MediaServer, MediaSession } from '../domain/ports';
 import { readFile } from 'node:fs/promises';
 import { CallMix } from '../media/mix-host';
@@ -333,9 +334,8 @@ export class RtpengineMedia implements MediaServer {
     const subscription = reply['to-tag'];
     if (typeof subscription !== 'string')
       throw new RtpengineError('rtpengine_error', 'subscribe request without to-tag');
-    // Both subscribed streams come out of rtpengine with the same a=mid, which Chrome refuses.
     const sdp = offerSdp(reply, options.webrtc);
-    return { subscription, offerSdp: options.webrtc ? uniqueMids(sdp) : sdp };
+    return { subscription, offerSdp: options.webrtc ? forBrowserListener(sdp) : sdp };
   }
 
   async confirmListen(session: MediaSession, subscription: string, answerSdp: string): Promise<void> {
@@ -548,18 +548,3 @@ function offerSdp(reply: NgReply, webrtc: boolean): string {
 }
 
 /** Renumbers repeated a=mid values (m-lines stay in order, which is how the answer is matched). */
-function uniqueMids(sdp: string): string {
-  const seen = new Set<string>();
-  let next = 0;
-  return sdp.replace(/^a=mid:(\S+?)(\r?)$/gm, (line, mid: string, cr: string) => {
-    if (!seen.has(mid)) {
-      seen.add(mid);
-      return line;
-    }
-    let fresh: string;
-    do fresh = String(++next);
-    while (seen.has(fresh));
-    seen.add(fresh);
-    return `a=mid:${fresh}${cr}`;
-  });
-}
