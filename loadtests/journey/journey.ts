@@ -44,6 +44,8 @@ export interface StepResult {
   abandoned: number;
   /** The main thread over the step: % busy, and how late its event loop ran (null: older probe). */
   mainThread: { busyPct: number; delay: LoopDelay } | null;
+  /** Ceiling steps: seconds after the step until the system under test was idle (null: never). */
+  caughtUpSeconds?: number | null;
 }
 
 export interface BaselineResult {

@@ -193,11 +193,21 @@ export function writeReport(input: ReportInput): string {
       '',
       "Every service's JavaScript runs on one thread of the `hotline up` process (prompt audio is paced by a worker thread). Busy % is its event-loop utilisation over the step; the delay is how late its event loop ran a 10 ms timer (a stall shows up as a late run).",
       '',
-      '| step | calls/s | main thread busy % | event-loop delay ms p50 / p99 / max |',
-      '|---|---|---|---|',
+      ...(measured.some((s) => s.caughtUpSeconds !== undefined)
+        ? [
+            'Idle again is how long after the step (its last call ended) the process took to drop under 15 % of a core: the backlog the step left, mostly reporting, a background consumer. The next step starts only then.',
+            '',
+            '| step | calls/s | main thread busy % | event-loop delay ms p50 / p99 / max | idle again after, s |',
+            '|---|---|---|---|---|',
+          ]
+        : [
+            '| step | calls/s | main thread busy % | event-loop delay ms p50 / p99 / max |',
+            '|---|---|---|---|',
+          ]),
       ...measured.map(
         (s) =>
-          `| ${s.label} | ${s.rate} | ${s.mainThread!.busyPct} | ${s.mainThread!.delay.p50Ms} / ${s.mainThread!.delay.p99Ms} / ${s.mainThread!.delay.maxMs} |`,
+          `| ${s.label} | ${s.rate} | ${s.mainThread!.busyPct} | ${s.mainThread!.delay.p50Ms} / ${s.mainThread!.delay.p99Ms} / ${s.mainThread!.delay.maxMs} |` +
+          (s.caughtUpSeconds !== undefined ? ` ${s.caughtUpSeconds ?? 'still busy after 180'} |` : ''),
       ),
       '',
     );

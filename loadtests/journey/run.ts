@@ -131,6 +131,25 @@ let activePlane: ReturnType<typeof mediaPlane> | undefined;
 const log = (message: string) =>
   process.stderr.write(`[journey ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
+/**
+ * Waits until the system under test is idle again (under 15 % of a core for 3 s in a row), at
+ * most 180 s; returns the seconds it took (null: still busy when the wait ended).
+ */
+async function settle(sampler: CpuSampler, log: (line: string) => void): Promise<number | null> {
+  const started = Date.now();
+  while (Date.now() - started < 180_000) {
+    const recent = sampler.series.groups.hotline?.slice(-3) ?? [];
+    if (recent.length === 3 && recent.every((pct) => pct < 15)) {
+      const seconds = Math.round((Date.now() - started) / 100) / 10;
+      log(`system under test idle again after ${seconds} s`);
+      return seconds;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  log('system under test still busy 180 s after the step');
+  return null;
+}
+
 async function waitUntil(what: string, check: () => Promise<boolean>, ms: number): Promise<void> {
   const until = Date.now() + ms;
   while (!(await check().catch(() => false))) {
@@ -332,16 +351,19 @@ export async function runJourney(args: Args, profile: Profile): Promise<RunOutco
         const step = await runStep(ctx, `step-${rate}`, rate, calls, 0);
         steps.push(step);
         log(`step ${rate}/s: ${step.agentAnswered} answered by agents, ${step.failed} failed`);
-        if (baselineOn)
-          baselines.push(await runBaseline(ctx, `bare-${rate}`, rate, calls, 0, bareUacFile(root)));
-        if (step.failed > 0) break;
-        ceiling = rate;
-        // Let agents finish wrap-up and the queue drain before the next step.
+        // Each step starts from a settled system, as a fresh run would: agents back to ready and
+        // the system under test caught up (reporting, a background consumer, folds its backlog
+        // after the calls). How long that took is reported: it is how far behind the step left it.
         await waitUntil(
           'agents ready again',
           async () => ((await probeStats(probeUrl)).agentsByState.ready ?? 0) >= profile.agents.count,
           30_000,
         ).catch(() => log('not every agent was ready again after 30 s'));
+        step.caughtUpSeconds = await settle(sampler, log);
+        if (baselineOn)
+          baselines.push(await runBaseline(ctx, `bare-${rate}`, rate, calls, 0, bareUacFile(root)));
+        if (step.failed > 0) break;
+        ceiling = rate;
       }
       log(`ceiling: ${ceiling === null ? 'no step was clean' : `${ceiling} calls/s with zero failed calls`}`);
     }

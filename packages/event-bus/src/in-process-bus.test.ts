@@ -28,6 +28,49 @@ describe('in-process bus retention', () => {
     await bus.close();
   });
 
+  it('drops the records every reading group committed, keeping the newest few for late joiners', async () => {
+    const bus = createInProcessBus({ partitions: 1, retention: 1_000, keepConsumed: 10 });
+    const fast = new Inbox();
+    const slow = gate();
+    const lagging = new Inbox();
+    await bus.subscribe({ group: 'fast', topics: ['calls'], handler: fast.handler });
+    await bus.subscribe({
+      group: 'lagging',
+      topics: ['calls'],
+      handler: async (record) => {
+        await lagging.handler(record);
+        if (record.value.toString() === 'r0') await slow.promise;
+      },
+    });
+    const publish = (from: number, count: number) =>
+      bus.publish(
+        Array.from({ length: count }, (_, i) => ({ topic: 'calls', key: 'k', value: `r${from + i}` })),
+      );
+    await publish(0, 100);
+    await fast.waitForCount(100);
+    // The lagging group is still on r0: nothing it has not committed may go.
+    const early = new Inbox();
+    await bus.subscribe({ group: 'early', topics: ['calls'], fromBeginning: true, handler: early.handler });
+    await early.waitForCount(100);
+    expect(early.values()[0]).toBe('r0');
+    slow.open();
+    await lagging.waitForCount(100);
+    await waitFor(() => early.values().length === 100, 'early caught up');
+    // Everyone is done with r0..r99: the next appends drop all but the newest 10 of them.
+    await publish(100, 64);
+    await fast.waitForCount(164);
+    await lagging.waitForCount(164);
+    await early.waitForCount(164);
+    await publish(164, 32);
+    const late = new Inbox();
+    await bus.subscribe({ group: 'late', topics: ['calls'], fromBeginning: true, handler: late.handler });
+    await waitFor(() => late.values().includes('r195'), 'the late group reaches the newest record');
+    expect(late.values().length).toBeLessThan(64);
+    expect(late.values().length).toBeGreaterThanOrEqual(10);
+    expect(late.values().at(-1)).toBe('r195');
+    await bus.close();
+  });
+
   it('moves a group that fell behind past the records retention dropped, and reports it', async () => {
     const warnings: string[] = [];
     const bus = createInProcessBus({

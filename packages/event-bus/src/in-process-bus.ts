@@ -13,6 +13,11 @@ export interface InProcessBusOptions {
   partitions?: number;
   /** Records kept per partition; older ones are dropped, so a long-running `hotline up` stays bounded. Default 10 000. */
   retention?: number;
+  /**
+   * Of the records every group reading a partition has committed, how many of the newest it keeps
+   * (for a group that joins later from the beginning). Default 64.
+   */
+  keepConsumed?: number;
   /** Waits between attempts of a failing handler. */
   backoff?: BackoffOptions;
   /** How long close() lets an in-flight record finish before leaving it uncommitted. Default 10 s. */
@@ -33,16 +38,20 @@ class InProcessBus implements EventBus {
   readonly kind = 'in-process' as const;
   private readonly topics = new Map<string, PartitionLog[]>();
   private readonly groups = new Map<string, InProcessGroup>();
+  /** The groups that have subscribed to each topic. */
+  private readonly readers = new Map<string, Set<InProcessGroup>>();
   private readonly subscriptions = new Set<InProcessSubscription>();
   private nextMemberId = 1;
   private closed = false;
   private readonly partitions: number;
   private readonly retention: number;
+  private readonly keepConsumed: number;
   private readonly log: BusLog;
 
   constructor(private readonly options: InProcessBusOptions) {
     this.partitions = positiveInteger('partitions', options.partitions ?? 4);
     this.retention = positiveInteger('retention', options.retention ?? 10_000);
+    this.keepConsumed = Math.min(this.retention, positiveInteger('keepConsumed', options.keepConsumed ?? 64));
     this.log = options.log ?? silentLog;
   }
 
@@ -64,6 +73,11 @@ class InProcessBus implements EventBus {
     const policy = deliveryPolicy(options, this.options.backoff);
     const logs = new Map(options.topics.map((name) => [name, this.topic(name)]));
     const group = this.group(options.group);
+    for (const topic of options.topics) {
+      let readers = this.readers.get(topic);
+      if (!readers) this.readers.set(topic, (readers = new Set()));
+      readers.add(group);
+    }
     // "latest" means the end of the log as of now: fix it as the group's position at once, so
     // records published after subscribe() resolved are never skipped whoever gets the partition.
     if (!options.fromBeginning) {
@@ -119,10 +133,30 @@ class InProcessBus implements EventBus {
     let logs = this.topics.get(name);
     if (!logs) {
       const count = positiveInteger('partitions', partitions ?? this.partitions);
-      logs = Array.from({ length: count }, () => new PartitionLog(this.retention));
+      logs = Array.from(
+        { length: count },
+        (_, partition) =>
+          new PartitionLog({
+            retention: this.retention,
+            keepConsumed: this.keepConsumed,
+            consumedUpTo: () => this.consumedUpTo(name, partition),
+          }),
+      );
       this.topics.set(name, logs);
     }
     return logs;
+  }
+
+  /** The lowest offset the active groups reading a partition have committed (undefined: none reads). */
+  private consumedUpTo(topic: string, partition: number): number | undefined {
+    let lowest: number | undefined;
+    for (const group of this.readers.get(topic) ?? []) {
+      if (!group.active) continue;
+      // An active group that has not committed here yet reads from its start: nothing is done.
+      const committed = group.committedOffset({ topic, partition }) ?? 0;
+      if (lowest === undefined || committed < lowest) lowest = committed;
+    }
+    return lowest;
   }
 
   private partitionLog(topic: string, partition: number): PartitionLog {

@@ -21,6 +21,11 @@ export class InProcessGroup {
     private readonly partitionCount: (topic: string) => number,
   ) {}
 
+  /** Whether any member reads for the group now (a group nobody reads does not hold records). */
+  get active(): boolean {
+    return this.members.length > 0;
+  }
+
   committedOffset(tp: TopicPartition): number | undefined {
     return this.committed.get(partitionKey(tp));
   }

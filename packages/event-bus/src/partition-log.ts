@@ -41,16 +41,38 @@ export class StoredRecord implements SharedEventSource {
   }
 }
 
+/** How often (in appends) a partition drops the records every reading group is done with. */
+const TRIM_EVERY = 32;
+
+export interface PartitionRetention {
+  /** Records kept at most, read or not. */
+  retention: number;
+  /** Records kept once every reading group has committed past them (for groups that join later). */
+  keepConsumed: number;
+  /**
+   * The lowest next offset the groups reading this partition have committed; undefined when no
+   * group reads it (then only `retention` bounds the log).
+   */
+  consumedUpTo: () => number | undefined;
+}
+
 /**
- * One partition of the in-process bus: an append-only log keeping its newest `retention`
- * records. Offsets keep counting when old records are dropped, as in Kafka.
+ * One partition of the in-process bus: an append-only log. It keeps every record a reading group
+ * has not committed yet (up to `retention`, the newest), and of the records every group is done
+ * with only the newest `keepConsumed`: a process under load would otherwise hold tens of
+ * thousands of delivered records (their bytes and parsed events) it never reads again. Offsets
+ * keep counting when old records are dropped, as in Kafka.
  */
 export class PartitionLog {
   private readonly records: StoredRecord[] = [];
   private start = 0;
   private readonly waiters = new Set<() => void>();
+  private sinceTrim = 0;
+  private readonly retention: number;
 
-  constructor(private readonly retention: number) {}
+  constructor(private readonly options: PartitionRetention | number) {
+    this.retention = typeof options === 'number' ? options : options.retention;
+  }
 
   /** Offset of the oldest record still kept. */
   get startOffset(): number {
@@ -70,12 +92,27 @@ export class PartitionLog {
       this.records.shift();
       this.start += 1;
     }
+    if (++this.sinceTrim >= TRIM_EVERY) {
+      this.sinceTrim = 0;
+      this.dropConsumed();
+    }
     if (this.waiters.size > 0) {
       const waiting = [...this.waiters];
       this.waiters.clear();
       for (const wake of waiting) wake();
     }
     return offset;
+  }
+
+  private dropConsumed(): void {
+    if (typeof this.options === 'number') return;
+    const consumed = this.options.consumedUpTo();
+    if (consumed === undefined) return;
+    const keepFrom = Math.min(consumed, this.endOffset - this.options.keepConsumed);
+    const drop = keepFrom - this.start;
+    if (drop <= 0) return;
+    this.records.splice(0, drop);
+    this.start += drop;
   }
 
   at(offset: number): StoredRecord | undefined {
