@@ -230,11 +230,9 @@ export async function runJourney(args: Args, profile: Profile): Promise<RunOutco
       cpuProfile: args.cpuProf,
     });
     cleanups.unshift(async () => void (await agents.stop()));
-    await waitUntil(
-      `${profile.agents.count} agents ready`,
-      async () => ((await probeStats(probeUrl)).agentsByState.ready ?? 0) >= profile.agents.count,
-      30_000,
-    );
+    const allAgentsReady = async () =>
+      ((await probeStats(probeUrl)).agentsByState.ready ?? 0) >= profile.agents.count;
+    await waitUntil(`${profile.agents.count} agents ready`, allAgentsReady, 30_000);
     log(
       `${profile.agents.count} agents registered in ${agents.registeredMs} ms, logged in and ready in ${agents.readyMs} ms`,
     );
@@ -313,11 +311,9 @@ export async function runJourney(args: Args, profile: Profile): Promise<RunOutco
       log(`warm-up (not counted): ${profile.warmup.calls} calls at ${profile.warmup.rate}/s`);
       const warm = await runStep(ctx, 'warm-up', profile.warmup.rate, profile.warmup.calls, 0);
       log(`warm-up: ${warm.agentAnswered} answered by agents, ${warm.failed} failed`);
-      await waitUntil(
-        'agents ready after the warm-up',
-        async () => ((await probeStats(probeUrl)).agentsByState.ready ?? 0) >= profile.agents.count,
-        30_000,
-      ).catch(() => log('not every agent was ready again 30 s after the warm-up'));
+      await waitUntil('agents ready after the warm-up', allAgentsReady, 30_000).catch(() =>
+        log('not every agent was ready again 30 s after the warm-up'),
+      );
     }
     if (!ceilingMode) {
       const step = await runStep(
@@ -354,11 +350,9 @@ export async function runJourney(args: Args, profile: Profile): Promise<RunOutco
         // Each step starts from a settled system, as a fresh run would: agents back to ready and
         // the system under test caught up (reporting, a background consumer, folds its backlog
         // after the calls). How long that took is reported: it is how far behind the step left it.
-        await waitUntil(
-          'agents ready again',
-          async () => ((await probeStats(probeUrl)).agentsByState.ready ?? 0) >= profile.agents.count,
-          30_000,
-        ).catch(() => log('not every agent was ready again after 30 s'));
+        await waitUntil('agents ready again', allAgentsReady, 30_000).catch(() =>
+          log('not every agent was ready again after 30 s'),
+        );
         step.caughtUpSeconds = await settle(sampler, log);
         if (baselineOn)
           baselines.push(await runBaseline(ctx, `bare-${rate}`, rate, calls, 0, bareUacFile(root)));

@@ -68,11 +68,8 @@ export class PartitionLog {
   private start = 0;
   private readonly waiters = new Set<() => void>();
   private sinceTrim = 0;
-  private readonly retention: number;
 
-  constructor(private readonly options: PartitionRetention | number) {
-    this.retention = typeof options === 'number' ? options : options.retention;
-  }
+  constructor(private readonly options: PartitionRetention) {}
 
   /** Offset of the oldest record still kept. */
   get startOffset(): number {
@@ -88,7 +85,7 @@ export class PartitionLog {
     const offset = this.endOffset;
     this.records.push(new StoredRecord(offset, record.key, record.value, record.headers));
     this.records[this.records.length - 1 - SHARED_WINDOW]?.forgetShared();
-    if (this.records.length > this.retention) {
+    if (this.records.length > this.options.retention) {
       this.records.shift();
       this.start += 1;
     }
@@ -105,7 +102,6 @@ export class PartitionLog {
   }
 
   private dropConsumed(): void {
-    if (typeof this.options === 'number') return;
     const consumed = this.options.consumedUpTo();
     if (consumed === undefined) return;
     const keepFrom = Math.min(consumed, this.endOffset - this.options.keepConsumed);

@@ -244,9 +244,8 @@ export class ReportStore {
         this.remember(facts);
         return { events: facts.events, fresh: true, atEnd: at === facts.events.length - 1, facts };
       } catch (error) {
-        const raced = error instanceof DuplicateKeyError || error instanceof RevisionConflictError;
         this.forget(id);
-        if (!raced || attempt >= 8) throw error;
+        if (!lostWriteRace(error) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
       }
     }
   }
@@ -403,17 +402,11 @@ export class ReportStore {
           : await this.agentDays.insert(head);
         revs.head = { rev: stored._rev, eventCount, body: head.body };
         fold.written();
-        this.dayRevs.delete(id);
-        this.dayRevs.set(id, revs);
-        for (const old of this.dayRevs.keys()) {
-          if (this.dayRevs.size <= 20_000) break;
-          this.dayRevs.delete(old);
-        }
+        keepRecent(this.dayRevs, id, revs, 20_000);
         return summary;
       } catch (error) {
         this.dayRevs.delete(id);
-        const raced = error instanceof DuplicateKeyError || error instanceof RevisionConflictError;
-        if (!raced || attempt >= 8) throw error;
+        if (!lostWriteRace(error) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
       }
     }
   }
@@ -487,17 +480,11 @@ export class ReportStore {
         const stored = known
           ? await coll.replace({ ...doc, _rev: known.rev } as D, known.rev)
           : await coll.insert(doc);
-        this.written.delete(id);
-        this.written.set(id, { rev: stored._rev, eventCount: doc.eventCount, body: doc.body });
-        for (const old of this.written.keys()) {
-          if (this.written.size <= 5_000) break;
-          this.written.delete(old);
-        }
+        keepRecent(this.written, id, { rev: stored._rev, eventCount: doc.eventCount, body: doc.body }, 5_000);
         return value;
       } catch (error) {
         this.written.delete(id);
-        const raced = error instanceof DuplicateKeyError || error instanceof RevisionConflictError;
-        if (!raced || attempt >= 8) throw error;
+        if (!lostWriteRace(error) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
       }
     }
   }
@@ -533,3 +520,21 @@ export class ReportStore {
 }
 
 export const subjectKeys = { call: callSubject, agent: agentSubject };
+
+/** Writes of a record retried after losing a race to another writer before giving up. */
+const MAX_WRITE_ATTEMPTS = 8;
+
+/** Another writer got there first (a concurrent insert, a newer revision): read again and retry. */
+function lostWriteRace(error: unknown): boolean {
+  return error instanceof DuplicateKeyError || error instanceof RevisionConflictError;
+}
+
+/** Sets `key` as the newest entry of an insertion-ordered map, dropping the oldest beyond `limit`. */
+function keepRecent<K, V>(map: Map<K, V>, key: K, value: V, limit: number): void {
+  map.delete(key);
+  map.set(key, value);
+  for (const old of map.keys()) {
+    if (map.size <= limit) break;
+    map.delete(old);
+  }
+}
