@@ -46,6 +46,11 @@ export interface StepResult {
   mainThread: { busyPct: number; delay: LoopDelay } | null;
   /** Ceiling steps: seconds after the step until the system under test was idle (null: never). */
   caughtUpSeconds?: number | null;
+  /**
+   * Ceiling steps: CPU ms the system under test spent per call of the step, from its start until
+   * it was idle again (catch-up included), every thread of its processes.
+   */
+  cpuMsPerCall?: number;
 }
 
 export interface BaselineResult {

@@ -195,10 +195,10 @@ export function writeReport(input: ReportInput): string {
       '',
       ...(measured.some((s) => s.caughtUpSeconds !== undefined)
         ? [
-            'Idle again is how long after the step (its last call ended) the process took to drop under 15 % of a core: the backlog the step left, mostly reporting, a background consumer. The next step starts only then.',
+            "Idle again is how long after the step (its last call ended) the process took to drop under 15 % of a core: the backlog the step left, mostly reporting, a background consumer. The next step starts only then. CPU per call is what the system under test spent (all its threads) from the step's start until it was idle again, divided by the step's calls.",
             '',
-            '| step | calls/s | main thread busy % | event-loop delay ms p50 / p99 / max | idle again after, s |',
-            '|---|---|---|---|---|',
+            '| step | calls/s | main thread busy % | event-loop delay ms p50 / p99 / max | idle again after, s | CPU ms per call |',
+            '|---|---|---|---|---|---|',
           ]
         : [
             '| step | calls/s | main thread busy % | event-loop delay ms p50 / p99 / max |',
@@ -207,7 +207,9 @@ export function writeReport(input: ReportInput): string {
       ...measured.map(
         (s) =>
           `| ${s.label} | ${s.rate} | ${s.mainThread!.busyPct} | ${s.mainThread!.delay.p50Ms} / ${s.mainThread!.delay.p99Ms} / ${s.mainThread!.delay.maxMs} |` +
-          (s.caughtUpSeconds !== undefined ? ` ${s.caughtUpSeconds ?? 'still busy after 180'} |` : ''),
+          (s.caughtUpSeconds !== undefined
+            ? ` ${s.caughtUpSeconds ?? 'still busy after 180'} | ${s.cpuMsPerCall ?? '-'} |`
+            : ''),
       ),
       '',
     );

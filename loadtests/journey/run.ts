@@ -344,6 +344,7 @@ export async function runJourney(args: Args, profile: Profile): Promise<RunOutco
         if (Date.now() > deadline - 60_000) break;
         const calls = Math.round(rate * secondsPerStep);
         log(`ceiling step: ${calls} calls at ${rate}/s`);
+        const cpuBefore = sampler.total('hotline');
         const step = await runStep(ctx, `step-${rate}`, rate, calls, 0);
         steps.push(step);
         log(`step ${rate}/s: ${step.agentAnswered} answered by agents, ${step.failed} failed`);
@@ -354,6 +355,10 @@ export async function runJourney(args: Args, profile: Profile): Promise<RunOutco
           log('not every agent was ready again after 30 s'),
         );
         step.caughtUpSeconds = await settle(sampler, log);
+        step.cpuMsPerCall = Math.round(((sampler.total('hotline') - cpuBefore) * 1000) / calls);
+        log(
+          `step ${rate}/s: ${step.cpuMsPerCall} ms CPU of the system under test per call (catch-up included)`,
+        );
         if (baselineOn)
           baselines.push(await runBaseline(ctx, `bare-${rate}`, rate, calls, 0, bareUacFile(root)));
         if (step.failed > 0) break;

@@ -177,6 +177,18 @@ export async function startProbe(options: {
     bus,
     group: `journey-probe-${randomUUID().slice(0, 8)}`,
     topics: [Topics.calls, Topics.queues, Topics.agents],
+    // Only what it counts: it shares the thread with the system it measures.
+    types: [
+      'call.offered',
+      'call.answered',
+      'call.bridged',
+      'call.ended',
+      'queue.joined',
+      'queue.abandoned',
+      'agent.reserved',
+      'agent.state.changed',
+      'agent.command.rejected',
+    ],
     handle,
   });
 

@@ -56,6 +56,12 @@ export interface SubscribeOptions {
    * process there).
    */
   background?: boolean;
+  /**
+   * The event types the group handles. A record whose type header (EVENT_TYPE_HEADER) names
+   * another type is committed without calling the handler; records without the header are
+   * delivered. Default: every record.
+   */
+  types?: readonly string[];
 }
 
 export interface Subscription {

@@ -2,6 +2,7 @@ import { ContractError, type HotlineEvent } from '@hotline/contracts';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { defaultIsRetryable } from './delivery-policy';
 import type { DeliveredRecord, EventBus, Subscription } from './event-bus';
+import { commandActionOf, selects, type EventSelector } from './event-type-filter';
 import { eventOf } from './shared-event';
 
 const tracer = trace.getTracer('@hotline/event-bus');
@@ -32,6 +33,11 @@ export interface ConsumeEventsOptions {
   deadLetterTopic?: string;
   /** A group whose lag does not hold up a call: see SubscribeOptions.background. */
   background?: boolean;
+  /**
+   * The event types (or call command events of one action) `handle` does something with. Records
+   * of others are committed without a delivery (no parse, no idempotency check, no span): see SubscribeOptions.types. Default: all.
+   */
+  types?: readonly EventSelector[];
 }
 
 /**
@@ -41,6 +47,7 @@ export interface ConsumeEventsOptions {
 export function consumeEvents(options: ConsumeEventsOptions): Promise<Subscription> {
   const { bus, group, handle, dedupe } = options;
   const messagingSystem = bus.kind === 'kafka' ? 'kafka' : 'in-process';
+  const wanted = options.types ? new Set<string>(options.types) : undefined;
 
   // One span per handled event, a child of the trace the record carried (one call is one trace):
   // what each consumer group did with the call shows up in it. Events the handler publishes carry
@@ -82,14 +89,22 @@ export function consumeEvents(options: ConsumeEventsOptions): Promise<Subscripti
     isRetryable: (err) => !(err instanceof ContractError) && defaultIsRetryable(err),
     // eventOf throws ContractError for a record that is no valid event; the bus treats a throw
     // like a rejection, so it is dead-lettered at once either way.
+    ...(options.types ? { types: options.types } : {}),
     handler: dedupe
       ? async (record, shared) => {
           const event = eventOf(record, shared);
+          // A record without the type header reaches here whatever its type.
+          if (wanted && !selects(wanted, event.type, commandActionOf(event))) return;
           if (await dedupe.seen(group, event.id)) return;
           await handleInSpan(event, record);
           // Only after the handler succeeded: a crash in between redelivers, and the handler runs again.
           await dedupe.remember(group, event.id);
         }
-      : (record, shared) => handleInSpan(eventOf(record, shared), record),
+      : (record, shared) => {
+          const event = eventOf(record, shared);
+          return wanted && !selects(wanted, event.type, commandActionOf(event))
+            ? Promise.resolve()
+            : handleInSpan(event, record);
+        },
   });
 }

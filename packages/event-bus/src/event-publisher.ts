@@ -1,5 +1,6 @@
 import { serializeEvent, topicOf, type HotlineEvent } from '@hotline/contracts';
 import type { BusRecord, EventBus } from './event-bus';
+import { selectorHeaders } from './event-type-filter';
 
 export const EVENT_CONTENT_TYPE = 'application/json';
 
@@ -11,6 +12,7 @@ export function eventRecord(event: HotlineEvent): BusRecord {
     value: serializeEvent(event),
     headers: {
       'content-type': EVENT_CONTENT_TYPE,
+      ...selectorHeaders(event),
       ...(event.traceparent ? { traceparent: event.traceparent } : {}),
     },
   };

@@ -2,6 +2,7 @@ import { EventBusError } from './bus-error';
 import { silentLog, type BusLog } from './bus-log';
 import { deliveryPolicy, type BackoffOptions } from './delivery-policy';
 import type { BusRecord, EventBus, SubscribeOptions, Subscription } from './event-bus';
+import { eventTypeFilter } from './event-type-filter';
 import { InProcessGroup } from './in-process-group';
 import { InProcessSubscription } from './in-process-subscription';
 import { partitionForKey } from './murmur2';
@@ -71,6 +72,7 @@ class InProcessBus implements EventBus {
     if (options.topics.length === 0)
       throw new EventBusError('invalid_argument', 'a subscription needs at least one topic');
     const policy = deliveryPolicy(options, this.options.backoff);
+    const accepts = eventTypeFilter(options.types);
     const logs = new Map(options.topics.map((name) => [name, this.topic(name)]));
     const group = this.group(options.group);
     for (const topic of options.topics) {
@@ -99,6 +101,7 @@ class InProcessBus implements EventBus {
         handler: options.handler,
         fromBeginning: options.fromBeginning ?? false,
         background: options.background ?? false,
+        accepts,
         drainTimeoutMs: this.options.drainTimeoutMs ?? 10_000,
         publishDeadLetter: (record) => this.append(record),
         busLog: this.log,

@@ -7,4 +7,5 @@ export { createInProcessBus, type InProcessBusOptions } from './in-process-bus';
 export { createKafkaBus, type KafkaBusOptions } from './kafka-bus';
 export { partitionForKey } from './murmur2';
 export { EVENT_CONTENT_TYPE, eventRecord, publishEvents } from './event-publisher';
+export { COMMAND_ACTION_HEADER, EVENT_TYPE_HEADER, type EventSelector } from './event-type-filter';
 export { consumeEvents, type ConsumeEventsOptions, type IdempotencyGuard } from './event-consumer';

@@ -4,9 +4,13 @@ import type { BusLog } from './bus-log';
 import { deadLetterRecord } from './dead-letter';
 import { AbortWatch } from './abort-watch';
 import { deliverRecord } from './deliver-record';
+import type { DeliveryOutcome } from './deliver-record';
 import type { DeliveryPolicy } from './delivery-policy';
+import { eventTypeFilter, type RecordFilter } from './event-type-filter';
 import type { BusRecord, SubscribeOptions, Subscription } from './event-bus';
 import { nextOffset, toDeliveredRecord } from './kafka-records';
+
+const PASSED_OVER: DeliveryOutcome = Object.freeze({ kind: 'handled', attempts: 0 });
 
 export interface KafkaSubscriptionSettings {
   heartbeatIntervalMs: number;
@@ -39,9 +43,11 @@ export class KafkaSubscription implements Subscription {
   private readonly abandonWatch = new AbortWatch(this.abandon.signal);
   private heartbeatError: unknown;
   private closing: Promise<void> | undefined;
+  private readonly accepts: RecordFilter | undefined;
 
   constructor(private readonly deps: KafkaSubscriptionDeps) {
     this.group = deps.options.group;
+    this.accepts = eventTypeFilter(deps.options.types);
   }
 
   /** Joins the group; resolves once this member holds its partitions and has fetched from them. */
@@ -138,12 +144,16 @@ export class KafkaSubscription implements Subscription {
     for (const message of batch.messages) {
       if (!isRunning() || isStale() || this.stopping.signal.aborted) return;
       const record = toDeliveredRecord(topic, partition, message);
-      const outcome = await this.whileHeartbeating(heartbeat, () =>
-        deliverRecord(record, options.handler, policy, {
-          stopping: this.stopping.signal,
-          abandon: this.abandonWatch,
-        }),
-      );
+      // A record of a type the group does not handle is committed without a delivery.
+      const outcome =
+        !this.accepts || this.accepts(record.headers)
+          ? await this.whileHeartbeating(heartbeat, () =>
+              deliverRecord(record, options.handler, policy, {
+                stopping: this.stopping.signal,
+                abandon: this.abandonWatch,
+              }),
+            )
+          : PASSED_OVER;
       if (outcome.kind === 'abandoned') return;
       if (outcome.kind === 'failed') {
         await this.deps.publish([

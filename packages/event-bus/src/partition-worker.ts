@@ -4,6 +4,7 @@ import { deadLetterRecord } from './dead-letter';
 import { deliverRecord } from './deliver-record';
 import { backgroundTurn, fairShare } from './fair-share';
 import type { DeliveryPolicy } from './delivery-policy';
+import type { RecordFilter } from './event-type-filter';
 import type { BusRecord, DeliveredRecord, SubscribeOptions } from './event-bus';
 import type { TopicPartition } from './group-assignment';
 import { partitionKey, type InProcessGroup } from './in-process-group';
@@ -19,9 +20,14 @@ export interface PartitionWorkerContext {
   /** A background group waits for the next turn of the event loop before each record (fair-share.ts). */
   background: boolean;
   drainTimeoutMs: number;
+  /** Which records the group handles (SubscribeOptions.types); the others are committed unread. */
+  accepts: RecordFilter | undefined;
   publishDeadLetter: (record: BusRecord) => void;
   busLog: BusLog;
 }
+
+/** Records passed over in a row before the worker checks whether the thread is due a turn. */
+const PASS_OVER_RUN = 256;
 
 /** Consumes one partition for one member of a group: in order, committing after each record. */
 export class PartitionWorker {
@@ -57,6 +63,8 @@ export class PartitionWorker {
     await previousOwner;
     const commitKey = partitionKey(tp);
     let position = group.committedOffset(tp) ?? (this.ctx.fromBeginning ? log.startOffset : log.endOffset);
+    const accepts = this.ctx.accepts;
+    let passedOver = 0;
     try {
       while (!this.stoppingWatch.aborted) {
         if (position < log.startOffset) {
@@ -68,16 +76,31 @@ export class PartitionWorker {
           });
           position = log.startOffset;
         }
+        let stored = log.at(position);
+        if (!stored) {
+          await log.waitFor(position, this.stoppingWatch);
+          continue;
+        }
+        if (accepts && !accepts(stored.headers)) {
+          // A record the group does not handle costs no turn of its own: it is committed and the
+          // worker goes on (a long run of them still gives the thread back now and then).
+          position = stored.offset + 1;
+          group.commitAt(commitKey, position);
+          if (++passedOver < PASS_OVER_RUN) continue;
+          passedOver = 0;
+          const turn = fairShare();
+          if (turn) await turn;
+          continue;
+        }
+        passedOver = 0;
         const turn = this.ctx.background ? backgroundTurn() : fairShare();
         if (turn) {
           await turn;
           // The group may have been rebalanced while this worker waited its turn.
           if (this.stoppingWatch.aborted) break;
-        }
-        const stored = log.at(position);
-        if (!stored) {
-          await log.waitFor(position, this.stoppingWatch);
-          continue;
+          // Retention may have dropped it meanwhile (the warning above says so next round).
+          stored = log.at(position);
+          if (!stored) continue;
         }
         const record = delivered(tp, stored);
         // Near the head of the log every group shares the record's parsed event and trace

@@ -2,7 +2,8 @@ import { DeadLetterHeaders, makeEvent, serializeEvent, Topics, type HotlineEvent
 import { describe, expect, it } from 'vitest';
 import type { DeliveredRecord } from '../src/event-bus';
 import { consumeEvents } from '../src/event-consumer';
-import { publishEvents } from '../src/event-publisher';
+import { eventRecord, publishEvents } from '../src/event-publisher';
+import { EVENT_TYPE_HEADER } from '../src/event-type-filter';
 import type { ContractContext } from './support/contract-context';
 import { MemoryIdempotencyGuard } from './support/memory-idempotency-guard';
 import { uniqueName } from './support/names';
@@ -73,6 +74,59 @@ export function describeTypedEventContract(ctx: ContractContext): void {
       expect(JSON.parse(onCalls?.value.toString() ?? '')).toEqual(offered);
       expect(onAgents?.key).toBe('a-7');
       expect(onAgents?.headers.traceparent).toBeUndefined();
+      expect(onCalls?.headers[EVENT_TYPE_HEADER]).toBe('call.offered');
+      expect(onAgents?.headers[EVENT_TYPE_HEADER]).toBe('agent.state.changed');
+    });
+
+    it('hands a group that names its event types only those, and commits past the others', async () => {
+      const topic = await newTopic(1);
+      const on = (event: HotlineEvent) => ({ ...eventRecord(event), topic });
+      // An event published without the type header (by an older publisher) is still delivered,
+      // and consumeEvents leaves it out by its parsed type.
+      const headerless = { topic, key: 'c-3', value: serializeEvent(callEnded('c-3', 3000)) };
+      const group = newGroup();
+      const handled: string[] = [];
+      const typed = await consumeEvents({
+        bus: ctx.bus(),
+        group,
+        topics: [topic],
+        fromBeginning: true,
+        types: ['queue.joined'],
+        dedupe: new MemoryIdempotencyGuard(),
+        handle: async (event) => {
+          handled.push(`${event.type} ${event.key}`);
+        },
+      });
+
+      await ctx
+        .bus()
+        .publish([
+          on(queueJoined('c-1')),
+          on(callEnded('c-1', 1000)),
+          headerless,
+          on(callEnded('c-2', 2000)),
+          on(queueJoined('c-2')),
+        ]);
+
+      await waitFor(() => handled.length === 2, 'the two queue.joined events');
+      expect(handled).toEqual(['queue.joined c-1', 'queue.joined c-2']);
+      await typed.close();
+      // The group committed past every record, the passed-over ones too: a member that now
+      // takes every type starts after them.
+      const later: string[] = [];
+      await consumeEvents({
+        bus: ctx.bus(),
+        group,
+        topics: [topic],
+        fromBeginning: true,
+        handle: async (event) => {
+          later.push(`${event.type} ${event.key}`);
+        },
+      });
+      await ctx.bus().publish([on(callEnded('c-4', 4000))]);
+      await waitFor(() => later.length === 1, 'the event published after');
+      expect(later).toEqual(['call.ended c-4']);
+      expect(handled).toHaveLength(2);
     });
 
     it('dead-letters malformed events at once and handles the well-formed ones around them in order', async () => {

@@ -23,6 +23,7 @@
 // agent.command.requested; refusals come back as agent.command.rejected.
 
 import type { HotlineEvent } from '@hotline/contracts';
+import type { EventSelector } from '@hotline/event-bus';
 import type { AgentCommand } from './domain/agent-state-machine';
 import type { Acd } from './app/acd';
 
@@ -30,6 +31,27 @@ export interface ConsumerHooks {
   /** config.changed for an agent or a queue: caches must forget it. */
   configChanged?: (tenantId: string, resource: string, resourceId: string) => void;
 }
+
+/**
+ * The event types handleEvent acts on: the ACD's group is handed only these (the bus commits the
+ * others unread, most of them the ACD's own agent and routing events, and the completions of
+ * commands other than its rings). A test checks that handleEvent ignores everything else.
+ */
+export const acdEventTypes = [
+  'queue.joined',
+  'queue.abandoned',
+  'call.offered',
+  'call.answered',
+  'call.bridged',
+  'call.held',
+  'call.resumed',
+  'call.ended',
+  'call.transferred',
+  // Only the rings it asked for: the IVR's prompts and answers are most of a call's commands.
+  'call.command.completed:bridge',
+  'agent.command.requested',
+  'config.changed',
+] as const satisfies readonly EventSelector[];
 
 /** Handles one event; resolves to what it did, for metrics. */
 export async function handleEvent(acd: Acd, event: HotlineEvent, hooks: ConsumerHooks = {}): Promise<string> {

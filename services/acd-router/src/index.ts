@@ -14,7 +14,7 @@ import { busSink } from './app/event-sink';
 import { openDecisionStore } from './adapters/decision-store';
 import { createLiveAcdStore } from './adapters/live-acd-store';
 import { ProvisioningConfig } from './adapters/provisioning-config';
-import { handleEvent } from './consumer';
+import { acdEventTypes, handleEvent } from './consumer';
 import type { ConfigSource } from './domain/ports';
 import { acdSettings } from './settings';
 
@@ -98,6 +98,7 @@ export async function startAcdRouter(
     bus,
     group: options.group ?? consumerGroup,
     topics: [Topics.queues, Topics.calls, Topics.agents, Topics.config],
+    types: acdEventTypes,
     dedupe: createIdempotencyGuard(live, { prefix: 'idem', ttlMs: 24 * 3600_000 }),
     handle: async (event) => {
       inFlight++;

@@ -13,7 +13,7 @@ import { createLiveCallStates } from './adapters/live-call-states';
 import { createStoreFlowCatalog } from './adapters/store-flow-catalog';
 import { createStoreOutcomes } from './adapters/store-outcomes';
 import { createStoreTenantConfig } from './adapters/store-tenant-config';
-import { CallRunner } from './domain/call-runner';
+import { CallRunner, ivrEventTypes } from './domain/call-runner';
 import { ivrSettings } from './settings';
 
 export const consumerGroup = 'ivr-runner';
@@ -68,6 +68,7 @@ export async function startIvrRunner(
     bus,
     group: options.group ?? consumerGroup,
     topics: [Topics.calls],
+    types: ivrEventTypes,
     dedupe: createIdempotencyGuard(live, { prefix: 'idem', ttlMs: 24 * 3600_000 }),
     handle: async (event) => {
       inFlight++;

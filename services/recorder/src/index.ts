@@ -4,7 +4,7 @@ import { createIdempotencyGuard } from '@hotline/live-state';
 import { Counter, Histogram, type ServiceModule } from '@hotline/platform';
 import { queryCallerMedia } from './adapters/rtpengine-query';
 import { createRecordingLibrary } from './library/recording-library';
-import { Recorder } from './recorder/recorder';
+import { Recorder, recorderEventTypes } from './recorder/recorder';
 import { RecordingProcessor } from './recorder/recording-processor';
 import { recorderSettings, recorderSettingsFrom } from './settings';
 import { openObjectStore } from './storage/open-object-store';
@@ -78,6 +78,7 @@ export const service: ServiceModule = {
       bus,
       group: GROUP,
       topics: [Topics.calls, Topics.callCommands],
+      types: recorderEventTypes,
       dedupe: createIdempotencyGuard(live, { ttlMs: 86_400_000, prefix: 'idem' }),
       handle: (event) => recorder.handle(event),
     });

@@ -1,10 +1,10 @@
-import { makeEvent } from '@hotline/contracts';
+import { eventTypes, makeEvent, type HotlineEvent } from '@hotline/contracts';
 import { demoMenuFlow, flowDocumentSchema, type CallFlowState } from '@hotline/flows';
 import { createMemoryLiveState, type LiveState } from '@hotline/live-state';
 import { createLogger } from '@hotline/platform';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLiveCallStates } from '../adapters/live-call-states';
-import { CallRunner, CallStateConflictError } from './call-runner';
+import { CallRunner, CallStateConflictError, ivrEventTypes } from './call-runner';
 import type { CallStates } from './ports';
 import {
   CollectingOutcomes,
@@ -222,5 +222,36 @@ describe('ivr-runner call runner', () => {
       action: 'play',
       prompts: [{ kind: 'tts', text: 'Thanks for choosing option 1.' }],
     });
+  });
+});
+
+// The IVR's group is handed only ivrEventTypes (the bus commits the others unread): every other
+// type of the catalog must be one the runner leaves alone, or the filter would lose work.
+describe('the event types the IVR subscribes to', () => {
+  const passedOver = eventTypes.filter((t) => !(ivrEventTypes as readonly string[]).includes(t));
+  // Any use of a dependency fails the test.
+  const untouchable = new Proxy({} as never, {
+    get: (_target, name) => {
+      throw new Error(`the runner used ${String(name)}`);
+    },
+  });
+
+  it('leaves out the call events it has nothing to do with', () => {
+    expect(passedOver).toEqual(expect.arrayContaining(['call.answered', 'call.bridged']));
+  });
+
+  it.each(passedOver)('%s is not ours', async (type) => {
+    const runner = new CallRunner({
+      states: untouchable,
+      flows: untouchable,
+      tenants: untouchable,
+      outcomes: untouchable,
+      sink: untouchable,
+      http: untouchable,
+      clock,
+      log,
+    });
+    const event = { type, tenantId: 't1', source: 'test', data: {} } as unknown as HotlineEvent;
+    await expect(runner.handle(event)).resolves.toBe('not-ours');
   });
 });

@@ -1,4 +1,4 @@
-import { makeEvent, type HotlineEvent } from '@hotline/contracts';
+import { makeEvent, type EventType, type HotlineEvent } from '@hotline/contracts';
 import {
   drive,
   initialState,
@@ -54,6 +54,17 @@ export class CallStateConflictError extends Error {
  * step is replayed with the same command and event ids; the SIP edge and consumers drop the
  * copies. A crash after the save loses nothing: the next event continues from the saved step.
  */
+/**
+ * The event types CallRunner.handle acts on: the IVR's group is handed only these (the bus
+ * commits the others unread). A test checks that every other type is 'not-ours'.
+ */
+export const ivrEventTypes = [
+  'call.offered',
+  'call.command.completed',
+  'call.ended',
+  'call.transferred',
+] as const satisfies readonly EventType[];
+
 export class CallRunner {
   constructor(private readonly deps: CallRunnerDeps) {}
 

@@ -3,12 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeEvent, Topics, type EventData, type EventType, type HotlineEvent } from '@hotline/contracts';
+import {
+  eventTypes,
+  makeEvent,
+  Topics,
+  type EventData,
+  type EventType,
+  type HotlineEvent,
+} from '@hotline/contracts';
 import { openEmbeddedStore, type DocumentStore } from '@hotline/document-store';
 import { consumeEvents, createInProcessBus, type EventBus, type Subscription } from '@hotline/event-bus';
 import { RecorderCollections, type RecordingDoc } from '../domain/recording';
 import { policyId, type PolicyDoc } from '../domain/recorder-docs';
-import { policyRecordingId, Recorder } from './recorder';
+import { policyRecordingId, Recorder, recorderEventTypes } from './recorder';
 
 const T = 't1';
 let dir: string;
@@ -226,4 +233,48 @@ describe('recording on demand', () => {
     expect(await recordings().count({})).toBe(0);
     expect(ofType('recording.paused')).toHaveLength(0);
   });
+});
+
+// The recorder's group is handed only recorderEventTypes (the bus commits the rest unread): every
+// other event, and every call command but recording's, must be one the recorder leaves alone.
+describe('the event types the recorder subscribes to', () => {
+  const selectors: readonly string[] = recorderEventTypes;
+  // Command events are taken by action: the test below.
+  const passedOver = eventTypes.filter((t) => !selectors.includes(t) && !t.startsWith('call.command.'));
+  // Any use of the store or the bus fails the test.
+  const untouchable = <T extends object>(what: string) =>
+    new Proxy({} as T, {
+      get: (_target, name) => {
+        throw new Error(`the recorder used ${what}.${String(name)}`);
+      },
+    });
+  const recorder = () =>
+    new Recorder({
+      store: { collection: () => untouchable('a collection') } as unknown as DocumentStore,
+      bus: untouchable('the bus'),
+      log: pino({ level: 'silent' }),
+      callerMedia: () => Promise.reject(new Error('asked for media')),
+    });
+  const event = (type: string, data: object) =>
+    ({ type, tenantId: 't1', source: 'test', data }) as unknown as HotlineEvent;
+
+  it.each(passedOver)('%s is left alone', async (type) => {
+    await expect(recorder().handle(event(type, { callId: 'c1' }))).resolves.toBeUndefined();
+  });
+
+  it.each(['answer', 'play', 'bridge', 'hangup'])(
+    'a %s command, asked or done, is left alone',
+    async (action) => {
+      await expect(
+        recorder().handle(
+          event('call.command.requested', { callId: 'c1', commandId: 'k1', command: { action } }),
+        ),
+      ).resolves.toBeUndefined();
+      await expect(
+        recorder().handle(
+          event('call.command.completed', { callId: 'c1', commandId: 'k1', action, outcome: 'done' }),
+        ),
+      ).resolves.toBeUndefined();
+    },
+  );
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { makeEvent, type EventData, type EventType, type HotlineEvent } from '@hotline/contracts';
 import { DuplicateKeyError, type Collection, type DocumentStore } from '@hotline/document-store';
-import { publishEvents, type EventBus } from '@hotline/event-bus';
+import { publishEvents, type EventBus, type EventSelector } from '@hotline/event-bus';
 import type { Logger } from '@hotline/platform';
 import { Collections, type Hotline } from '@hotline/provisioning';
 import { decideRecording, type ScopedPolicy } from '../domain/policy';
@@ -45,6 +45,20 @@ export const policyRecordingId = (callId: string): string =>
  *
  * Every handler is idempotent: a redelivered event finds its work done and changes nothing.
  */
+/**
+ * What Recorder.handle acts on: the recorder's group is handed only these (the bus commits the
+ * rest unread, among them every call command other than recording's). A test checks that the
+ * recorder leaves everything else alone.
+ */
+export const recorderEventTypes = [
+  'call.offered',
+  'call.answered',
+  'call.bridged',
+  'call.command.requested:record',
+  'call.command.completed:record',
+  'call.ended',
+] as const satisfies readonly EventSelector[];
+
 export class Recorder {
   private readonly recordings: Collection<RecordingDoc>;
   private readonly calls: Collection<CallDoc>;

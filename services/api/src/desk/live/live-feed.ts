@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Topics, type HotlineEvent } from '@hotline/contracts';
+import { eventTypes, Topics, type EventType, type HotlineEvent } from '@hotline/contracts';
 import { consumeEvents, type EventBus, type Subscription } from '@hotline/event-bus';
 import type { LiveState, Unsubscribe } from '@hotline/live-state';
 import type { Logger } from '@hotline/platform';
@@ -54,6 +54,22 @@ export async function contextFor(
   }
 }
 
+/**
+ * The event types the live channel pushes or tracks calls by: every call event (pushed to the
+ * agents on the call), agent offers, states and refusals, and who joins and leaves a queue. The
+ * feed's group is handed only these; a test checks the others change nothing.
+ */
+export const liveFeedEventTypes: readonly EventType[] = [
+  ...eventTypes.filter((type) => type.startsWith('call.')),
+  'agent.reserved',
+  'agent.reservation.ended',
+  'agent.command.rejected',
+  'agent.state.changed',
+  'queue.joined',
+  'queue.left',
+  'queue.abandoned',
+];
+
 export class LiveFeed {
   private subscription: Subscription | null = null;
   private readonly channels = new Map<string, Promise<Unsubscribe | null>>();
@@ -67,6 +83,7 @@ export class LiveFeed {
       group: this.options.group ?? `api-live-${randomUUID()}`,
       topics: [Topics.agents, Topics.queues, Topics.calls],
       fromBeginning: false,
+      types: liveFeedEventTypes,
       // Fan-out is best effort: a failure here must never retry or dead-letter a shared event.
       maxAttempts: 1,
       handle: async (event) => {
