@@ -22,6 +22,11 @@ export const ports = {
   ngCli: 22823,
   sutHttp: 8780,
   probe: 8790,
+  // SIPp's own media ports: below rtpengine's range (30000-39999) and the kernel's ephemeral
+  // ports (32768-60999 here), where any socket bound to port 0 may sit (a run failed once when
+  // the bare UAS found its 47002 taken).
+  callerMedia: 26000,
+  bareUasMedia: 27000,
 } as const;
 
 export const edgeToken = 'journey-edge-token-0001';

@@ -298,7 +298,7 @@ export async function runJourney(args: Args, profile: Profile): Promise<RunOutco
     let uas: ReturnType<typeof startUas> | undefined;
     const baselineOn = args.baseline && profile.baseline;
     if (baselineOn) {
-      uas = startUas(runDir, uasFile(root), ports.bareUas, 47000, args.maxMinutes * 60);
+      uas = startUas(runDir, uasFile(root), ports.bareUas, ports.bareUasMedia, args.maxMinutes * 60);
       children.add(uas);
       // A UAS that could not bind (a stale one on the port) exits at once: say so instead of
       // reporting every baseline call as a Kamailio 408.
