@@ -78,7 +78,8 @@ export async function startSutProcess(options: {
     httpPort: Number(ready[2]),
     child,
     async stop() {
-      if (child.exitCode !== null) return;
+      // A child killed by a signal has no exit code, only a signal code.
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
@@ -162,7 +163,7 @@ export async function startAgentPool(options: {
     ...ready,
     counters: () => counters ?? zero,
     async stop() {
-      if (child.exitCode !== null) return counters ?? zero;
+      if (child.exitCode !== null || child.signalCode !== null) return counters ?? zero;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.send({ type: 'stop' });
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
