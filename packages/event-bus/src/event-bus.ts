@@ -57,9 +57,10 @@ export interface SubscribeOptions {
    */
   background?: boolean;
   /**
-   * The event types the group handles. A record whose type header (EVENT_TYPE_HEADER) names
-   * another type is committed without calling the handler; records without the header are
-   * delivered. Default: every record.
+   * What the group handles: event types, or call command events of one action
+   * ('call.command.completed:bridge'; see EventSelector). A record whose headers
+   * (EVENT_TYPE_HEADER, COMMAND_ACTION_HEADER) name anything else is committed without calling
+   * the handler; records without the type header are delivered. Default: every record.
    */
   types?: readonly string[];
 }

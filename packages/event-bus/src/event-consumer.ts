@@ -35,7 +35,8 @@ export interface ConsumeEventsOptions {
   background?: boolean;
   /**
    * The event types (or call command events of one action) `handle` does something with. Records
-   * of others are committed without a delivery (no parse, no idempotency check, no span): see SubscribeOptions.types. Default: all.
+   * of others are committed without a delivery (no parse, no idempotency check, no span): see
+   * SubscribeOptions.types. Default: all.
    */
   types?: readonly EventSelector[];
 }
@@ -48,6 +49,8 @@ export function consumeEvents(options: ConsumeEventsOptions): Promise<Subscripti
   const { bus, group, handle, dedupe } = options;
   const messagingSystem = bus.kind === 'kafka' ? 'kafka' : 'in-process';
   const wanted = options.types ? new Set<string>(options.types) : undefined;
+  // A record without the type header reaches the handler whatever its type: decided here.
+  const handles = (event: HotlineEvent) => !wanted || selects(wanted, event.type, commandActionOf(event));
 
   // One span per handled event, a child of the trace the record carried (one call is one trace):
   // what each consumer group did with the call shows up in it. Events the handler publishes carry
@@ -93,8 +96,7 @@ export function consumeEvents(options: ConsumeEventsOptions): Promise<Subscripti
     handler: dedupe
       ? async (record, shared) => {
           const event = eventOf(record, shared);
-          // A record without the type header reaches here whatever its type.
-          if (wanted && !selects(wanted, event.type, commandActionOf(event))) return;
+          if (!handles(event)) return;
           if (await dedupe.seen(group, event.id)) return;
           await handleInSpan(event, record);
           // Only after the handler succeeded: a crash in between redelivers, and the handler runs again.
@@ -102,9 +104,7 @@ export function consumeEvents(options: ConsumeEventsOptions): Promise<Subscripti
         }
       : (record, shared) => {
           const event = eventOf(record, shared);
-          return wanted && !selects(wanted, event.type, commandActionOf(event))
-            ? Promise.resolve()
-            : handleInSpan(event, record);
+          return handles(event) ? handleInSpan(event, record) : Promise.resolve();
         },
   });
 }

@@ -4,13 +4,10 @@ import type { BusLog } from './bus-log';
 import { deadLetterRecord } from './dead-letter';
 import { AbortWatch } from './abort-watch';
 import { deliverRecord } from './deliver-record';
-import type { DeliveryOutcome } from './deliver-record';
 import type { DeliveryPolicy } from './delivery-policy';
 import { eventTypeFilter, type RecordFilter } from './event-type-filter';
 import type { BusRecord, SubscribeOptions, Subscription } from './event-bus';
 import { nextOffset, toDeliveredRecord } from './kafka-records';
-
-const PASSED_OVER: DeliveryOutcome = Object.freeze({ kind: 'handled', attempts: 0 });
 
 export interface KafkaSubscriptionSettings {
   heartbeatIntervalMs: number;
@@ -141,19 +138,31 @@ export class KafkaSubscription implements Subscription {
   }: EachBatchPayload) {
     const { options, policy, log } = this.deps;
     const { topic, partition } = batch;
+    const commit = (offset: string) =>
+      // Committed explicitly through the batch payload: kafkajs' consumer.commitOffsets() is a
+      // silent no-op once stop() began, which would lose the commit of the record being drained.
+      commitOffsetsIfNecessary({
+        topics: [{ topic, partitions: [{ partition, offset: nextOffset(offset) }] }],
+      });
+    // The last record passed over (a type the group does not handle) and not committed yet: its
+    // commit rides on the next handled record's, or comes at the end of the batch. A crash in
+    // between only hands the passed-over records out again, to be passed over again.
+    let passedOver: string | undefined;
     for (const message of batch.messages) {
       if (!isRunning() || isStale() || this.stopping.signal.aborted) return;
       const record = toDeliveredRecord(topic, partition, message);
-      // A record of a type the group does not handle is committed without a delivery.
-      const outcome =
-        !this.accepts || this.accepts(record.headers)
-          ? await this.whileHeartbeating(heartbeat, () =>
-              deliverRecord(record, options.handler, policy, {
-                stopping: this.stopping.signal,
-                abandon: this.abandonWatch,
-              }),
-            )
-          : PASSED_OVER;
+      if (this.accepts && !this.accepts(record.headers)) {
+        resolveOffset(message.offset);
+        passedOver = message.offset;
+        continue;
+      }
+      passedOver = undefined;
+      const outcome = await this.whileHeartbeating(heartbeat, () =>
+        deliverRecord(record, options.handler, policy, {
+          stopping: this.stopping.signal,
+          abandon: this.abandonWatch,
+        }),
+      );
       if (outcome.kind === 'abandoned') return;
       if (outcome.kind === 'failed') {
         await this.deps.publish([
@@ -168,14 +177,11 @@ export class KafkaSubscription implements Subscription {
         });
       }
       resolveOffset(message.offset);
-      // Committed explicitly through the batch payload: kafkajs' consumer.commitOffsets() is a
-      // silent no-op once stop() began, which would lose the commit of the record being drained.
-      await commitOffsetsIfNecessary({
-        topics: [{ topic, partitions: [{ partition, offset: nextOffset(message.offset) }] }],
-      });
+      await commit(message.offset);
       this.raiseHeartbeatError();
       await heartbeat();
     }
+    if (passedOver !== undefined) await commit(passedOver);
   }
 
   // kafkajs heartbeats only between records; a handler slower than the session timeout would get
