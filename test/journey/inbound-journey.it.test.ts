@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HotlineEvent } from '../../packages/contracts/src/index';
 import { kamailio } from '../../services/sip-edge/test/support/agents';
-import { KAMAILIO, TRUNK_PHONE_PORT } from '../../services/sip-edge/test/support/media-plane';
+import { GATEWAY_PORT, KAMAILIO, TRUNK_PHONE_PORT } from '../../services/sip-edge/test/support/media-plane';
 import { sipp, type SippRun } from '../../services/sip-edge/test/support/sipp';
 import { TestPhone, toneEnergy } from '../../services/sip-edge/test/support/test-phone';
 import type {
@@ -443,23 +443,90 @@ describe('what else the menu offers', () => {
     await caller.close();
   }, 30_000);
 
-  it("takes a callback request: the caller's number, kept for the sales queue", async () => {
+  it("takes a callback request, keeps the caller's place, and calls back with an agent kept for it", async () => {
+    const benPhone = phones[0]!;
     const caller = await TestPhone.open(TRUNK_PHONE_PORT);
     phones.push(caller);
     const id = await dial(caller);
     await choose(caller, id, '3');
     const requested = await stack.waitFor('callback.requested', (e) => e.data.callId === id);
-    expect(requested.data).toMatchObject({ number: ANI, queueId: tenant.salesQueueId });
+    expect(requested.data).toMatchObject({
+      number: ANI,
+      queueId: tenant.salesQueueId,
+      callerId: tenant.number,
+    });
     await stack.waitFor('call.ended', (e) => e.data.callId === id);
     const cdr = await endedCdr(id, 'callback');
     expect(cdr).toMatchObject({
       outcome: 'callback',
       callback: { callbackId: requested.data.callbackId, queueId: tenant.salesQueueId },
     });
-    const kept = await stack.process.adapters.store
-      .collection<{ _id: string; _rev: number; status: string; number: string }>('ivr-callbacks')
-      .get(requested.data.callbackId);
-    expect(kept).toMatchObject({ status: 'pending', number: ANI });
     await caller.close();
-  }, 30_000);
+
+    // The caller's phone, reached through the carrier gateway, answers the callback; Ben is kept
+    // for it and rings once the caller is on the line.
+    const pstn = await TestPhone.open(GATEWAY_PORT);
+    phones.push(pstn);
+    const callerAnswers = pstn.answerNext(300);
+    const benAnswers = benPhone.answerNext(300);
+    // The request waits in the queue while nobody is free; Ben back from his break takes it.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(
+      stack.events.some((e) => e.type === 'call.command.requested' && e.data.command.action === 'originate'),
+    ).toBe(false);
+    await agentCommand(stack, tenant.tenantId, ben().agentId, 'ready', 'ready');
+    const dialling = await stack.waitFor(
+      'call.command.requested',
+      (e) => e.data.command.action === 'originate' && e.data.requestedBy === 'acd-router',
+      20_000,
+    );
+    expect(dialling.data.command).toMatchObject({
+      action: 'originate',
+      number: ANI,
+      callerId: tenant.number,
+    });
+    const cbCall = dialling.data.callId;
+    const kept = await stack.waitFor('agent.reserved', (e) => e.data.callId === cbCall);
+    expect(kept.data.agentId).toBe(ben().agentId);
+    await callerAnswers;
+    const attempted = await stack.waitFor('callback.attempted', (e) => e.data.callId === cbCall);
+    expect(attempted.data).toMatchObject({ attempt: 1, result: 'answered', agentId: ben().agentId });
+    await benAnswers;
+    await stack.waitFor('call.bridged', (e) => e.data.callId === cbCall && e.data.agentId === ben().agentId);
+    const over = await stack.waitFor('callback.ended', (e) => e.data.callId === cbCall);
+    expect(over.data).toMatchObject({ outcome: 'connected', attempts: 1, agentId: ben().agentId });
+
+    // They talk: each hears the other's tone.
+    const since = Date.now();
+    pstn.sendTone(CALLER_TONE);
+    benPhone.sendTone(AGENT_TONE);
+    await new Promise((r) => setTimeout(r, 2000));
+    pstn.stopTone();
+    benPhone.stopTone();
+    const callerHeard = pstn.heard(since + 300);
+    const benHeard = benPhone.heard(since + 300);
+    expect(toneEnergy(callerHeard, AGENT_TONE)).toBeGreaterThan(50 * toneEnergy(callerHeard, CALLER_TONE));
+    expect(toneEnergy(benHeard, CALLER_TONE)).toBeGreaterThan(50 * toneEnergy(benHeard, AGENT_TONE));
+    await pstn.close();
+    await stack.waitFor('call.ended', (e) => e.data.callId === cbCall);
+
+    // The callback's own record: an outbound call from the hotline's number, answered by Ben.
+    const callback = await endedCdr(cbCall, 'answered');
+    expect(callback).toMatchObject({ direction: 'outbound', ani: tenant.number, dnis: ANI });
+    expect(callback.agentIds).toEqual([ben().agentId]);
+    // The request says how it went.
+    const request = await until('the callback request marked connected', async () => {
+      const doc = await stack.process.adapters.store
+        .collection<{
+          _id: string;
+          _rev: number;
+          status: string;
+          attempts?: number;
+          callbackCallId?: string;
+        }>('ivr-callbacks')
+        .get(requested.data.callbackId);
+      return doc?.status === 'connected' ? doc : undefined;
+    });
+    expect(request).toMatchObject({ attempts: 1, callbackCallId: cbCall });
+  }, 60_000);
 });

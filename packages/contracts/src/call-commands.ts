@@ -95,6 +95,24 @@ export const callCommandSchema = z.discriminatedUnion('action', [
     supervisorId: idSchema,
     contact: z.string().max(256).optional(),
   }),
+  /**
+   * Places a new call to an outside number through the carrier gateway (a callback): the command's
+   * callId names the new call, which no edge holds yet. The edge offers no media in its INVITE
+   * (the far end offers in its 200 OK, the edge answers in the ACK). Once the far end answers, the
+   * call is like an answered caller's (call.offered with direction "outbound", then call.answered
+   * by "external") and the command completes "done"; otherwise it completes "no-answer" (also
+   * after ringTimeoutMs), "busy", "rejected" or "failed".
+   */
+  z.strictObject({
+    action: z.literal('originate'),
+    number: z.string().regex(/^\+?[0-9*#]{1,32}$/, 'digits, * and #, optionally after +'),
+    /** What the called party sees as caller (the hotline's number). */
+    callerId: z
+      .string()
+      .regex(/^\+?[0-9A-Za-z._-]{1,64}$/)
+      .optional(),
+    ringTimeoutMs: z.number().int().positive().max(300_000),
+  }),
   z.strictObject({
     action: z.literal('hangup'),
     cause: z.enum(['normal', 'force-released', 'rejected', 'failed']).default('normal'),

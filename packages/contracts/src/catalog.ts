@@ -22,6 +22,7 @@ import { configChanged } from './config-events';
 import { ivrInputCollected, ivrNodeEntered } from './ivr-events';
 import { callbackRequested, surveyAnswered, voicemailRecorded } from './ivr-outcome-events';
 import { queueAbandoned, queueJoined, queueLeft } from './queue-events';
+import { callbackAttempted, callbackEnded } from './callback-events';
 import { recordingPaused, recordingStarted, recordingStopped } from './recording-events';
 import { Topics, type KeyKind, type TopicName } from './topics';
 
@@ -64,6 +65,8 @@ export const eventCatalog = {
   'survey.answered': spec(Topics.ivr, 'callId', surveyAnswered),
   'voicemail.recorded': spec(Topics.ivr, 'callId', voicemailRecorded),
   'callback.requested': spec(Topics.ivr, 'callId', callbackRequested),
+  'callback.attempted': spec(Topics.queues, 'callId', callbackAttempted),
+  'callback.ended': spec(Topics.queues, 'callId', callbackEnded),
   'queue.joined': spec(Topics.queues, 'callId', queueJoined),
   'queue.left': spec(Topics.queues, 'callId', queueLeft),
   'queue.abandoned': spec(Topics.queues, 'callId', queueAbandoned),

@@ -6,6 +6,7 @@ export * from './call-events';
 export * from './ivr-events';
 export * from './ivr-outcome-events';
 export * from './queue-events';
+export * from './callback-events';
 export * from './agent-events';
 export * from './recording-events';
 export * from './config-events';

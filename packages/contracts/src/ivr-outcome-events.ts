@@ -37,4 +37,6 @@ export const callbackRequested = z.strictObject({
   priority: z.number().int().min(0).max(100),
   skills: z.array(requiredSkillSchema).max(32),
   placeSince: z.iso.datetime({ offset: true }),
+  /** The number the caller dialled: what the caller sees when called back. */
+  callerId: z.string().min(1).max(64).optional(),
 });

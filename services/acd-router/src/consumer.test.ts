@@ -21,6 +21,10 @@ describe('the event types the ACD subscribes to', () => {
     expect(passedOver).toContain('routing.decision.made');
     expect(passedOver).toContain('call.command.completed');
     expect(acdEventTypes).toContain('call.command.completed:bridge');
+    expect(acdEventTypes).toContain('call.command.completed:originate');
+    expect(acdEventTypes).toContain('callback.requested');
+    expect(passedOver).toContain('callback.attempted');
+    expect(passedOver).toContain('callback.ended');
   });
 
   it.each(['answer', 'play', 'collect', 'music-on-hold', 'record', 'hangup'])(
@@ -36,8 +40,52 @@ describe('the event types the ACD subscribes to', () => {
     },
   );
 
+  it('an originate the ACD did not ask for (not a callback dial) is ignored', async () => {
+    const event = {
+      type: 'call.command.completed',
+      tenantId: 't1',
+      source: 'test',
+      data: { callId: 'c1', commandId: 'desk-42', action: 'originate', outcome: 'done' },
+    } as unknown as HotlineEvent;
+    await expect(handleEvent(untouchable, event)).resolves.toBe('ignored');
+  });
+
   it.each(passedOver)('%s is one handleEvent ignores', async (type) => {
     const event = { type, tenantId: 't1', source: 'test', data: {} } as unknown as HotlineEvent;
     await expect(handleEvent(untouchable, event)).resolves.toBe('ignored');
   });
+});
+
+describe('callbacks reach the ACD', () => {
+  const calls: [string, unknown[]][] = [];
+  const recording = new Proxy({} as Acd, {
+    get:
+      (_target, name) =>
+      async (...args: unknown[]) => {
+        calls.push([String(name), args]);
+      },
+  });
+  const event = (type: string, data: object) =>
+    ({ type, tenantId: 't1', source: 'ivr-runner', data }) as unknown as HotlineEvent;
+
+  it('callback.requested asks the ACD to keep the callback', async () => {
+    calls.length = 0;
+    const data = { callId: 'c1', callbackId: 'cb1', queueId: 'q1', number: '+491', priority: 0, skills: [] };
+    await expect(handleEvent(recording, event('callback.requested', data))).resolves.toBe(
+      'callback-requested',
+    );
+    expect(calls).toEqual([['callbackRequested', ['t1', data, undefined]]]);
+  });
+
+  it.each(['done', 'no-answer', 'busy', 'timeout'])(
+    'the completion (%s) of a callback dial goes to the ACD with its command id',
+    async (outcome) => {
+      calls.length = 0;
+      const data = { callId: 'cb1.call', commandId: 'dial-r1', action: 'originate', outcome };
+      await expect(handleEvent(recording, event('call.command.completed', data))).resolves.toBe(
+        `dial-${outcome}`,
+      );
+      expect(calls).toEqual([['dialCompleted', ['t1', 'cb1.call', 'dial-r1', outcome, undefined]]]);
+    },
+  );
 });

@@ -21,11 +21,17 @@
 // call.ended ends the agent's part (wrap-up for the queue's time) and queue.abandoned / call.ended
 // take a waiting call out. Agent desktops and supervisors change agent states with
 // agent.command.requested; refusals come back as agent.command.rejected.
+//
+// Callbacks (F-IVR-6, app/callbacks.ts): callback.requested from the IVR keeps an entry at the
+// caller's place; when an agent is kept for it the ACD asks the edge to dial the caller
+// (call.command.requested "originate", commandId dial-<reservation id>), and the originate's
+// call.command.completed says whether the caller answered (then the agent is bridged as above).
 
 import type { HotlineEvent } from '@hotline/contracts';
 import type { EventSelector } from '@hotline/event-bus';
 import type { AgentCommand } from './domain/agent-state-machine';
 import type { Acd } from './app/acd';
+import { isDialCommandId } from './app/callbacks';
 
 export interface ConsumerHooks {
   /** config.changed for an agent or a queue: caches must forget it. */
@@ -49,6 +55,9 @@ export const acdEventTypes = [
   'call.transferred',
   // Only the rings it asked for: the IVR's prompts and answers are most of a call's commands.
   'call.command.completed:bridge',
+  // ...and the dials of callbacks.
+  'call.command.completed:originate',
+  'callback.requested',
   'agent.command.requested',
   'config.changed',
 ] as const satisfies readonly EventSelector[];
@@ -90,6 +99,12 @@ export async function handleEvent(acd: Acd, event: HotlineEvent, hooks: Consumer
       return 'transferred-away';
     case 'call.command.completed': {
       const { callId, commandId, action, outcome } = event.data;
+      if (action === 'originate') {
+        // Somebody else's originate (not a callback's dial) is none of the ACD's business.
+        if (!isDialCommandId(commandId)) return 'ignored';
+        await acd.dialCompleted(t, callId, commandId, outcome, trace);
+        return `dial-${outcome}`;
+      }
       if (action !== 'bridge') return 'ignored';
       if (outcome === 'done') await acd.answered(t, callId, undefined, trace, commandId);
       else if (outcome === 'no-answer' || outcome === 'timeout')
@@ -100,6 +115,9 @@ export async function handleEvent(acd: Acd, event: HotlineEvent, hooks: Consumer
       else await acd.ended(t, callId, trace);
       return `ring-${outcome}`;
     }
+    case 'callback.requested':
+      await acd.callbackRequested(t, event.data, trace);
+      return 'callback-requested';
     case 'agent.command.requested': {
       const d = event.data;
       const command = commandOf(d);

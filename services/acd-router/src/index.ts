@@ -33,6 +33,9 @@ export const service: ServiceModule = {
     const running = await startAcdRouter(deps, {
       tickMs: settings.HOTLINE_ACD_TICK_MS,
       retryMs: settings.HOTLINE_ACD_RETRY_MS,
+      callbackRingTimeoutMs: settings.HOTLINE_ACD_CALLBACK_RING_TIMEOUT_MS,
+      callbackMaxAttempts: settings.HOTLINE_ACD_CALLBACK_MAX_ATTEMPTS,
+      callbackRetryMs: settings.HOTLINE_ACD_CALLBACK_RETRY_MS,
     });
     deps.log.info({ shape: deps.shape }, 'service started');
     return running;
@@ -43,6 +46,10 @@ export interface AcdRouterOptions {
   group?: string;
   tickMs?: number;
   retryMs?: number;
+  /** Callbacks (F-IVR-6): see AcdOptions. */
+  callbackRingTimeoutMs?: number;
+  callbackMaxAttempts?: number;
+  callbackRetryMs?: number;
   /** Configuration other than the provisioned documents (tests). */
   config?: ConfigSource & { invalidate?: (tenantId: string, resource: string, id: string) => void };
   instance?: string;
@@ -87,6 +94,9 @@ export async function startAcdRouter(
     decisions,
     instance: options.instance ?? `${deps.siteId}:${process.pid}`,
     ...(options.retryMs ? { retryMs: options.retryMs } : {}),
+    ...(options.callbackRingTimeoutMs ? { callbackRingTimeoutMs: options.callbackRingTimeoutMs } : {}),
+    ...(options.callbackMaxAttempts ? { callbackMaxAttempts: options.callbackMaxAttempts } : {}),
+    ...(options.callbackRetryMs ? { callbackRetryMs: options.callbackRetryMs } : {}),
     log,
     observe: (d) => {
       decisionsMade.inc({ outcome: d.outcome, trigger: d.trigger });
@@ -97,7 +107,7 @@ export async function startAcdRouter(
   const subscription = await consumeEvents({
     bus,
     group: options.group ?? consumerGroup,
-    topics: [Topics.queues, Topics.calls, Topics.agents, Topics.config],
+    topics: [Topics.queues, Topics.calls, Topics.agents, Topics.config, Topics.ivr],
     types: acdEventTypes,
     dedupe: createIdempotencyGuard(live, { prefix: 'idem', ttlMs: 24 * 3600_000 }),
     handle: async (event) => {
@@ -143,7 +153,7 @@ export async function startAcdRouter(
   };
 }
 
-export { Acd, type AcdOptions, callerKeyFor, queueStatus, type QueueStatus } from './app/acd';
+export { Acd, type AcdOptions, callbackCallId, callerKeyFor, queueStatus, type QueueStatus } from './app/acd';
 export {
   validateTargetExpression,
   compileExpression,

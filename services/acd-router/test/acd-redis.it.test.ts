@@ -7,7 +7,7 @@ import { createRedisLiveState } from '@hotline/live-state';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkInvariants, checkNoCallLost } from './invariants';
-import { agentIds, callIds, queueIds, run, step, world } from './random-world';
+import { agentIds, callIds, entryIds, queueIds, run, step, world } from './random-world';
 import { redisUrl, removeKeys } from './redis-helpers';
 import { T } from './harness';
 
@@ -38,7 +38,7 @@ describe('ACD on Redis with three router instances', () => {
       expect(await h.agentOf('c0')).toBe('a3');
       await h.answer('c0', h.routers[0]);
       expect((await h.call('c0'))?.state).toBe('connected');
-      await checkInvariants(h, agentIds, callIds, queueIds);
+      await checkInvariants(h, agentIds, entryIds, queueIds);
     } finally {
       await h.close();
     }
@@ -51,7 +51,7 @@ describe('ACD on Redis with three router instances', () => {
       await Promise.all(
         callIds.slice(0, 20).map((c, i) => h.join(c, i % 2 ? 'q1' : 'q2', {}, h.routers[i % 3])),
       );
-      await checkInvariants(h, agentIds, callIds, queueIds);
+      await checkInvariants(h, agentIds, entryIds, queueIds);
       const reservedNow = async () =>
         (await h.store.readCalls(T, callIds.slice(0, 20))).filter((c) => c?.state === 'reserved');
       // a0 (es 1) does not match q1's first target; it gets a q1 call once relaxation opens the second.
@@ -59,7 +59,7 @@ describe('ACD on Redis with three router instances', () => {
       await h.advance(15_000);
       const reserved = await reservedNow();
       expect(reserved.map((c) => c?.agentId).sort()).toEqual(['a0', 'a1', 'a2', 'a3', 'a4']);
-      await checkInvariants(h, agentIds, callIds, queueIds);
+      await checkInvariants(h, agentIds, entryIds, queueIds);
     } finally {
       await h.close();
     }
@@ -74,7 +74,7 @@ describe('ACD on Redis with three router instances', () => {
           for (const { ops, advance } of steps) {
             await Promise.all(ops.map((o) => run(h, o, joined)));
             if (advance > 0) await h.advance(advance);
-            await checkInvariants(h, agentIds, callIds, queueIds);
+            await checkInvariants(h, agentIds, entryIds, queueIds);
           }
           await checkNoCallLost(h, joined);
         } finally {

@@ -2,8 +2,9 @@
 // moves, provisioned queues and agents, and the edge's reports (answer, no answer, hang-up)
 // played by hand. Nothing is mocked: the instances run the real scripts on the real adapter.
 
+import type { EventData } from '@hotline/contracts';
 import { createMemoryLiveState, type LiveState } from '@hotline/live-state';
-import { Acd, type AcdOptions } from '../src/app/acd';
+import { Acd, type AcdOptions, callbackCallId } from '../src/app/acd';
 import { MemorySink } from '../src/app/event-sink';
 import { createLiveAcdStore } from '../src/adapters/live-acd-store';
 import { MemoryDecisionLog } from '../src/adapters/decision-store';
@@ -112,6 +113,44 @@ export class Harness {
       position: 1,
       ...(over.attached ? { attached: over.attached } : {}),
     });
+  }
+
+  /**
+   * The IVR asks for a callback (callback.requested); resolves to the callback's own call id.
+   * `placeSince` is when the caller first queued (ms), by default now.
+   */
+  async requestCallback(
+    callbackId: string,
+    queueId: string,
+    over: Partial<Omit<EventData<'callback.requested'>, 'placeSince'>> & { placeSince?: number } = {},
+    router = this.acd,
+  ): Promise<string> {
+    const { placeSince, ...rest } = over;
+    await router.callbackRequested(T, {
+      callId: `origin-${callbackId}`,
+      callbackId,
+      queueId,
+      number: '+4930123456',
+      priority: 0,
+      skills: [],
+      placeSince: new Date(placeSince ?? this.clock).toISOString(),
+      ...rest,
+    });
+    return callbackCallId(callbackId);
+  }
+
+  /**
+   * The edge reports how the dial of a callback ended (call.command.completed, action originate),
+   * for the dial under way unless `commandId` names another.
+   */
+  async dialEnded(
+    callId: string,
+    outcome: EventData<'call.command.completed'>['outcome'] = 'done',
+    commandId?: string,
+    router = this.acd,
+  ) {
+    const call = await this.call(callId);
+    await router.dialCompleted(T, callId, commandId ?? `dial-${call?.reservationId ?? 'none'}`, outcome);
   }
 
   async call(callId: string): Promise<CallRecord | null> {

@@ -82,6 +82,7 @@ export async function checkNoCallLost(h: Harness, joined: Set<string>): Promise<
       .ofType('queue.left')
       .filter((e) => e.reason !== 'reserved')
       .map((e) => e.callId),
+    ...h.sink.ofType('callback.ended').map((e) => e.callId),
   ]);
   const lost = [...joined].filter((callId, i) => !calls[i] && !sentOut.has(callId));
   if (lost.length > 0) throw new Error(`calls lost: ${lost.join(', ')}`);

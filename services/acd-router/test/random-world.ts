@@ -1,18 +1,30 @@
-// The random world of the property tests: arrivals, hang-ups, answers, missed rings and agent
-// state changes, run by several router instances at once. Shared by the memory (unit) and Redis
+// The random world of the property tests: arrivals, callbacks and their dials, hang-ups, answers,
+// missed rings and agent state changes, run by several router instances at once. Shared by the memory (unit) and Redis
 // (integration) runs.
 
 import fc from 'fast-check';
+import { callbackCallId } from '../src/app/callbacks';
 import { Harness, T, type HarnessOptions } from './harness';
 
 export const agentIds = ['a0', 'a1', 'a2', 'a3', 'a4', 'a5'];
 export const queueIds = ['q1', 'q2'];
 export const callIds = Array.from({ length: 24 }, (_, i) => `c${i}`);
+export const callbackIds = Array.from({ length: 6 }, (_, i) => `cb${i}`);
+/** Every entry the world may hold: the calls, then the callbacks' own calls. */
+export const entryIds = [...callIds, ...callbackIds.map(callbackCallId)];
 
 export type Op =
   | { kind: 'join'; call: number; queue: number; priority: number; router: number }
   | { kind: 'login' | 'ready' | 'not-ready' | 'logout' | 'break'; agent: number; router: number }
-  | { kind: 'answer' | 'no-answer' | 'reject' | 'hangup'; call: number; router: number };
+  | { kind: 'answer' | 'no-answer' | 'reject' | 'hangup'; call: number; router: number }
+  | { kind: 'callback'; callback: number; queue: number; router: number }
+  | {
+      kind: 'dial';
+      callback: number;
+      /** "then-answer": the caller answers and so does the agent rung for them. */
+      outcome: 'done' | 'then-answer' | 'no-answer' | 'busy' | 'failed';
+      router: number;
+    };
 
 const router = fc.integer({ min: 0, max: 2 });
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -46,7 +58,31 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     weight: 5,
     arbitrary: fc.record({
       kind: fc.constantFrom('answer' as const, 'no-answer' as const, 'reject' as const, 'hangup' as const),
-      call: fc.integer({ min: 0, max: 23 }),
+      call: fc.integer({ min: 0, max: entryIds.length - 1 }),
+      router,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('callback' as const),
+      callback: fc.integer({ min: 0, max: callbackIds.length - 1 }),
+      queue: fc.integer({ min: 0, max: 1 }),
+      router,
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('dial' as const),
+      callback: fc.integer({ min: 0, max: callbackIds.length - 1 }),
+      outcome: fc.constantFrom(
+        'done' as const,
+        'then-answer' as const,
+        'no-answer' as const,
+        'busy' as const,
+        'failed' as const,
+      ),
       router,
     }),
   },
@@ -60,7 +96,10 @@ export const step = fc.oneof(
 );
 
 export function world(options: HarnessOptions = { instances: 3 }) {
-  const h = new Harness(options);
+  const h = new Harness({
+    ...options,
+    acd: { callbackRetryMs: 20_000, callbackMaxAttempts: 2, ...options.acd },
+  });
   h.queue('q1', {
     targets: [
       { expression: 'skills.es >= 3', ordering: 'longest-idle', timeoutMs: 15_000 },
@@ -92,6 +131,19 @@ export async function run(h: Harness, o: Op, joined: Set<string>): Promise<void>
       r,
     );
   }
+  if (o.kind === 'callback') {
+    const callbackId = callbackIds[o.callback] as string;
+    joined.add(callbackCallId(callbackId));
+    // The caller queued a while ago: the callback goes ahead of most calls.
+    await h.requestCallback(callbackId, queueIds[o.queue] as string, { placeSince: h.clock - 60_000 }, r);
+    return;
+  }
+  if (o.kind === 'dial') {
+    const callId = callbackCallId(callbackIds[o.callback] as string);
+    if (o.outcome !== 'then-answer') return h.dialEnded(callId, o.outcome, undefined, r);
+    await h.dialEnded(callId, 'done', undefined, r);
+    return h.answer(callId, r);
+  }
   if ('agent' in o) {
     const agentId = agentIds[o.agent] as string;
     if (o.kind === 'login') return void (await h.login(agentId, true, r));
@@ -99,7 +151,7 @@ export async function run(h: Harness, o: Op, joined: Set<string>): Promise<void>
       o.kind === 'not-ready' ? { kind: 'not-ready' as const, reason: 'lunch' } : { kind: o.kind };
     return void (await r.agentCommand(T, agentId, command, 'agent', `cmd-${Math.random()}`));
   }
-  const callId = callIds[o.call] as string;
+  const callId = entryIds[o.call] as string;
   if (o.kind === 'answer') return h.answer(callId, r);
   if (o.kind === 'hangup') return h.hangup(callId, r);
   return h.noAnswer(callId, o.kind === 'reject' ? 'rejected' : 'no-answer', r);

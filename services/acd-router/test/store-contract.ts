@@ -139,6 +139,29 @@ export function describeStoreContract(name: string, open: () => Promise<LiveStat
       expect(stored).toMatchObject({ v: '1', state: 'waiting', q: 'q1' });
     });
 
+    it('a callback entry reads back with its callback part, and a change to it is written', async () => {
+      const entry = newCall('cb1.call', 'q1');
+      entry.spec.callback = {
+        callbackId: 'cb1',
+        number: '+4930123456',
+        callerId: '+4930999',
+        originCallId: 'c0',
+        attempt: 1,
+        dialled: false,
+      };
+      await store.enqueue(entry);
+      const [call] = await store.readCalls(T, ['cb1.call']);
+      const { stored: _stored, ...record } = call as CallRecord;
+      expect(record).toEqual({ ...entry, version: '1' });
+      const callback = { ...entry.spec.callback, attempt: 2, notBefore: now + 60_000 };
+      delete callback.callerId;
+      const after = { ...(call as CallRecord), spec: { ...entry.spec, callback } };
+      expect(await store.commit(T, { calls: [{ before: call as CallRecord, after }] })).toBe(true);
+      const [read] = await store.readCalls(T, ['cb1.call']);
+      expect(read?.spec.callback).toEqual(callback);
+      expect(read?.version).toBe('2');
+    });
+
     it('reserve marks call and agent in one step and takes the agent out of every ready index', async () => {
       const agent = await login(store, 'a1', voice('q1', 'q2'));
       await store.enqueue(newCall('c1', 'q1'));

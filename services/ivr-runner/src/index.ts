@@ -11,6 +11,7 @@ import {
 } from '@hotline/platform';
 import { createLiveCallStates } from './adapters/live-call-states';
 import { createStoreFlowCatalog } from './adapters/store-flow-catalog';
+import { applyCallbackProgress, callbackProgressTypes } from './adapters/callback-progress';
 import { createStoreOutcomes } from './adapters/store-outcomes';
 import { createStoreTenantConfig } from './adapters/store-tenant-config';
 import { CallRunner, ivrEventTypes } from './domain/call-runner';
@@ -79,8 +80,20 @@ export async function startIvrRunner(
       }
     },
   });
+  // How each callback request goes, from the ACD (the queues topic: everything else on it is
+  // passed over unread).
+  const progress = await consumeEvents({
+    bus,
+    group: `${options.group ?? consumerGroup}.callbacks`,
+    topics: [Topics.queues],
+    types: callbackProgressTypes,
+    handle: async (event) => {
+      handled.inc({ type: event.type, outcome: await applyCallbackProgress(store, event) });
+    },
+  });
   let closed: Promise<void> | undefined;
-  const close = () => (closed ??= subscription.close());
+  const close = () =>
+    (closed ??= Promise.all([subscription.close(), progress.close()]).then(() => undefined));
   return {
     name: 'ivr-runner',
     // Calls need no draining: their state is in live state and another instance continues them.
@@ -102,3 +115,9 @@ export {
   type IvrSettingsDoc,
 } from './adapters/store-tenant-config';
 export { createStoreOutcomes } from './adapters/store-outcomes';
+export {
+  applyCallbackProgress,
+  callbackProgressTypes,
+  type CallbackRequestDoc,
+  type CallbackStatus,
+} from './adapters/callback-progress';

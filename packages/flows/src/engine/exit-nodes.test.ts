@@ -200,6 +200,7 @@ describe('callback node', () => {
       number: '+4930111222',
       priority: 30,
       placeSince: '2026-03-02T10:00:00.000Z',
+      callerId: '+4930999000',
     });
     expect(result.stored[0]).toMatchObject({
       collection: 'ivr-callbacks',

@@ -10,7 +10,7 @@ import {
   parseQueueList,
   queueListText,
 } from '../domain/records';
-import type { AgentProfile, AgentState, AttributeValue, CallSpec } from '../domain/types';
+import type { AgentProfile, AgentState, AttributeValue, CallbackSpec, CallSpec } from '../domain/types';
 
 // Profiles repeat from read to read; parsing each JSON text once keeps routing reads cheap. The
 // parsed values are shared, so nothing may modify them in place.
@@ -116,6 +116,7 @@ export function decodeCall(tenantId: string, callId: string, h: Record<string, s
     queueJoinedAt: num(h.qjoin),
   };
   if (h.tp) spec.traceparent = h.tp;
+  if (h.cb) spec.callback = { ...parseShared<CallbackSpec>(h.cb) };
   if (h.sticky) {
     spec.stickyAgentId = h.sticky;
     spec.stickyUntil = num(h.stickyUntil);
@@ -160,6 +161,7 @@ export function encodeCall(
     excl: record.excluded.length > 0 ? `,${record.excluded.join(',')},` : '',
   };
   if (spec.traceparent) fields.tp = spec.traceparent;
+  if (spec.callback) fields.cb = JSON.stringify(spec.callback);
   if (spec.stickyAgentId && spec.stickyUntil !== undefined) {
     fields.sticky = spec.stickyAgentId;
     fields.stickyUntil = String(spec.stickyUntil);

@@ -46,9 +46,13 @@ import { callerKeyFor } from './caller-key';
 import { type EventSink, Outbox } from './event-sink';
 import { decisionSummary, describeOverflow, destinationId, explainDecision } from './explain';
 import { queueStatus } from './queue-status';
+import { Callbacks, awaitingDial, callbackEnded, dialRequest, notDueUntil } from './callbacks';
+import { Conflict, retrying } from './conflict';
+import { addTransitions, bridgeRequest } from './outgoing';
 
 export { callerKeyFor } from './caller-key';
 export { queueStatus, type QueueStatus } from './queue-status';
+export { callbackCallId } from './callbacks';
 
 export interface AcdLog {
   warn(fields: object, message: string): void;
@@ -84,15 +88,18 @@ export interface AcdOptions {
   leaseMs?: number;
   /** Sees every decision as it is made (metrics). */
   observe?: (decision: RoutingDecision) => void;
+  /** How long the edge rings a caller being called back (F-IVR-6). Default 30 s. */
+  callbackRingTimeoutMs?: number;
+  /** Dials of a callback before it ends unreached. Default 3. */
+  callbackMaxAttempts?: number;
+  /** Wait after an unanswered callback dial before the next. Default 5 min. */
+  callbackRetryMs?: number;
 }
 
 export type RingOutcome = 'no-answer' | 'rejected' | 'failed' | 'timeout';
 export type CommandResult = { ok: true } | { ok: false; error: AgentTransitionError };
 
 const noLog: AcdLog = { warn: () => {}, error: () => {} };
-const maxConflicts = 8;
-
-class Conflict extends Error {}
 
 export class Acd {
   private readonly store: AcdStore;
@@ -117,8 +124,10 @@ export class Acd {
       | 'preferredAgentWaitMs'
       | 'leaseMs'
       | 'instance'
+      | 'callbackRingTimeoutMs'
     >
   >;
+  private readonly callbacks: Callbacks;
 
   constructor(options: AcdOptions) {
     this.store = options.store;
@@ -141,7 +150,29 @@ export class Acd {
       stickyMemoryMs: options.stickyMemoryMs ?? 7 * 86_400_000,
       preferredAgentWaitMs: options.preferredAgentWaitMs ?? 20_000,
       leaseMs: options.leaseMs ?? 5000,
+      callbackRingTimeoutMs: options.callbackRingTimeoutMs ?? 30_000,
     };
+    const maxAttempts = options.callbackMaxAttempts ?? 3;
+    // The contracts' limits (originate ringTimeoutMs, callback attempts).
+    if (!(this.o.callbackRingTimeoutMs > 0 && this.o.callbackRingTimeoutMs <= 300_000))
+      throw new RangeError('callbackRingTimeoutMs must be 1..300000');
+    if (!(Number.isInteger(maxAttempts) && maxAttempts >= 1 && maxAttempts <= 100))
+      throw new RangeError('callbackMaxAttempts must be an integer 1..100');
+    this.callbacks = new Callbacks({
+      store: this.store,
+      config: this.config,
+      events: this.events,
+      now: this.now,
+      log: this.log,
+      retryMs: options.callbackRetryMs ?? 300_000,
+      maxAttempts,
+      waitRetryMs: this.o.retryMs,
+      callItem: this.callItem,
+      routeCall: (tenantId, callId, trigger, known, traceparent) =>
+        this.routeCall(tenantId, callId, trigger, known, traceparent),
+      routeAgent: (tenantId, agentId, known, traceparent) =>
+        this.routeAgent(tenantId, agentId, known, traceparent),
+    });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -150,6 +181,22 @@ export class Acd {
   /** call.offered: remember who calls (as a digest) for sticky routing. */
   async callOffered(tenantId: string, callId: string, ani: string): Promise<void> {
     await this.store.noteCallerKey(tenantId, callId, callerKeyFor(tenantId, ani), 4 * 3_600_000);
+  }
+
+  /** callback.requested: the IVR asks for the caller to be called back at their place (F-IVR-6). */
+  callbackRequested(tenantId: string, data: EventData<'callback.requested'>, traceparent?: string) {
+    return this.callbacks.requested(tenantId, data, traceparent);
+  }
+
+  /** call.command.completed for an originate: how the ACD's dial of a callback went. */
+  dialCompleted(
+    tenantId: string,
+    callId: string,
+    commandId: string,
+    outcome: EventData<'call.command.completed'>['outcome'],
+    traceparent?: string,
+  ) {
+    return this.callbacks.dialCompleted(tenantId, callId, commandId, outcome, traceparent);
   }
 
   /** queue.joined: the IVR puts a call in a queue (F-ACD-1). */
@@ -271,7 +318,7 @@ export class Acd {
     out: Outbox,
     traceparent?: string,
   ): Promise<void> {
-    await this.retrying(async () => {
+    await retrying(async () => {
       const [call] = await this.store.readCalls(tenantId, [spec.callId]);
       if (!call || call.state !== 'connected') return;
       await this.releaseAgentOf(tenantId, call, true, out);
@@ -326,15 +373,24 @@ export class Acd {
   ): Promise<'reserved' | 'waiting' | 'not-waiting' | 'left'> {
     const call = known ?? (await this.store.readCalls(tenantId, [callId]))[0];
     if (!call || call.state !== 'waiting') return 'not-waiting';
+    const notBefore = notDueUntil(call.spec, this.now());
+    if (notBefore !== undefined) {
+      // A callback between dials: nothing to do for it before then.
+      await this.store.schedule(this.callItem(tenantId, callId), notBefore, 'set');
+      return 'waiting';
+    }
     const queue =
       (await this.config.queue(tenantId, call.spec.queueId)) ?? defaultQueue(tenantId, call.spec.queueId);
     const now = this.now();
+    // A callback is not a caller on the line: no max wait, overflow or leaving an emptied queue.
+    const isCallback = call.spec.callback !== undefined;
     const needsLoad =
-      queue.leaveWhenEmpty !== 'never' || queue.overflow.some((r) => r.trigger.kind === 'no-agents');
+      !isCallback &&
+      (queue.leaveWhenEmpty !== 'never' || queue.overflow.some((r) => r.trigger.kind === 'no-agents'));
     const load = needsLoad
       ? await this.store.queueCounts(tenantId, queue.queueId)
       : { waiting: 0, agentsLoggedIn: 1, agentsReady: 1 };
-    const outcome = waitOutcome(call.spec, queue, load, now);
+    const outcome = isCallback ? null : waitOutcome(call.spec, queue, load, now);
     if (outcome) {
       await this.applyWaitOutcome(tenantId, call, queue, outcome, traceparent);
       return 'left';
@@ -418,7 +474,7 @@ export class Acd {
         { agentId: candidate.agentId, queues: cached.queues },
         reservationId,
         now,
-        'ringing',
+        offeredState(call),
       );
       attempts.set(candidate.agentId, result.result);
       if (result.result === 'ok') {
@@ -484,7 +540,8 @@ export class Acd {
     this.keep(decision);
     // The call's own trace first: an agent freed by another call may be what reserved this one.
     const out = new Outbox(tenantId, now, call.spec.traceparent ?? traceparent);
-    // The router rings at once, so the script left a ready agent ringing: both steps are published.
+    // The router rings at once, so the script left a ready agent ringing: both steps are published
+    // (a callback not dialled yet leaves the agent reserved until the caller answers).
     if (result.from !== result.to) {
       out.add('agent.state.changed', {
         agentId,
@@ -507,17 +564,17 @@ export class Acd {
       queueId: queue.queueId,
       reservationId,
       decisionId: decision.decisionId,
-      ringTimeoutMs: queue.ringTimeoutMs,
+      // A callback's agent rings only once the caller answered: the offer lasts the dial too.
+      ringTimeoutMs: awaitingDial(call)
+        ? this.o.callbackRingTimeoutMs + queue.ringTimeoutMs
+        : queue.ringTimeoutMs,
     });
-    // The ring: the reservation id is the command id, so the edge's call.command.completed for
-    // this bridge says how this very offer ended (answered, no answer, rejected).
-    out.add('call.command.requested', {
-      commandId: reservationId,
-      callId,
-      requestedBy: 'acd-router',
-      queue: { queueId: queue.queueId, priority: call.spec.priority, skills: call.spec.requiredSkills },
-      command: { action: 'bridge', target: { type: 'agent', agentId }, ringTimeoutMs: queue.ringTimeoutMs },
-    });
+    out.add(
+      'call.command.requested',
+      awaitingDial(call)
+        ? dialRequest(call, reservationId, this.o.callbackRingTimeoutMs)
+        : bridgeRequest(call, queue, agentId, reservationId),
+    );
     out.add('routing.decision.made', decisionSummary(decision));
     // No timer to arm for the ring timeout: the call's own timer exists as long as the call waits
     // or rings, comes due within retryMs, and re-arms itself at the ring deadline (onTimer).
@@ -550,6 +607,7 @@ export class Acd {
     const now = this.now();
     for (const call of calls) {
       if (!call || call.state !== 'waiting' || call.excluded.includes(agentId)) continue;
+      if (notDueUntil(call.spec, now) !== undefined) continue;
       const queue =
         (await this.config.queue(tenantId, call.spec.queueId)) ?? defaultQueue(tenantId, call.spec.queueId);
       const stage = stageAt(call.spec, queue, now);
@@ -561,7 +619,7 @@ export class Acd {
         { agentId, queues: agent.queues },
         reservationId,
         now,
-        'ringing',
+        offeredState(call),
       );
       if (result.result === 'ok') {
         const selection = { shortlist: [], matchedTarget: matched, verdicts: [{ agentId, target: matched }] };
@@ -616,7 +674,7 @@ export class Acd {
   ): Promise<void> {
     let agentId: string | undefined;
     let freed: AgentRecord | undefined;
-    await this.retrying(async () => {
+    await retrying(async () => {
       const [first] = await this.store.readCalls(tenantId, [callId]);
       if (!first || first.state !== 'reserved' || first.reservationId !== reservationId || !first.agentId)
         return;
@@ -644,7 +702,7 @@ export class Acd {
       });
       if (!ok) throw new Conflict();
       const out = new Outbox(tenantId, now, traceparent);
-      this.addTransitions(out, agentId, result);
+      addTransitions(out, agentId, result);
       out.add('agent.reservation.ended', {
         agentId,
         callId,
@@ -669,9 +727,11 @@ export class Acd {
     traceparent?: string,
     reservationId?: string,
   ): Promise<void> {
-    await this.retrying(async () => {
+    await retrying(async () => {
       const [first] = await this.store.readCalls(tenantId, [callId]);
       if (!first || first.state !== 'reserved' || !first.agentId) return;
+      // A callback's agent cannot answer before the caller has (the dial's completion rings them).
+      if (awaitingDial(first)) return;
       if (agentId && first.agentId !== agentId) return;
       if (reservationId && first.reservationId !== reservationId) return;
       const [agent, call] = await this.store.readAgentAndCall(tenantId, first.agentId, callId);
@@ -687,7 +747,7 @@ export class Acd {
       });
       if (!ok) throw new Conflict();
       const out = new Outbox(tenantId, now, traceparent);
-      this.addTransitions(out, call.agentId as string, result);
+      addTransitions(out, call.agentId as string, result);
       out.add('agent.reservation.ended', {
         agentId: call.agentId as string,
         callId,
@@ -695,12 +755,16 @@ export class Acd {
         outcome: 'answered',
         misses: 0,
       });
-      out.add('queue.left', {
-        callId,
-        queueId: call.spec.queueId,
-        reason: 'reserved',
-        waitMs: Math.max(0, now - call.spec.queueJoinedAt),
-      });
+      if (call.spec.callback) {
+        out.add('callback.ended', callbackEnded(call, 'connected', call.agentId));
+      } else {
+        out.add('queue.left', {
+          callId,
+          queueId: call.spec.queueId,
+          reason: 'reserved',
+          waitMs: Math.max(0, now - call.spec.queueJoinedAt),
+        });
+      }
       await this.events.publish(out.events);
       // A connected call never waits again unless it is queued anew (which arms a new timer).
       await this.store.unschedule(this.callItem(tenantId, callId));
@@ -717,11 +781,16 @@ export class Acd {
   /** The call ended (call.ended) or the caller gave up waiting (queue.abandoned). */
   async ended(tenantId: string, callId: string, traceparent?: string): Promise<void> {
     let freed: AgentRecord | undefined;
-    await this.retrying(async () => {
+    await retrying(async () => {
       const [call] = await this.store.readCalls(tenantId, [callId]);
       if (!call || call.state === 'ended') return;
+      // A callback's call exists once the caller answers a dial; how a dial ended comes with the
+      // originate's completion, so an end before that is not the callback's.
+      if (awaitingDial(call)) return;
       const out = new Outbox(tenantId, this.now(), traceparent);
       freed = await this.releaseAgentOf(tenantId, call, false, out);
+      if (call.spec.callback && call.state !== 'connected')
+        out.add('callback.ended', callbackEnded(call, 'abandoned'));
       await this.events.publish(out.events);
       await this.store.unschedule(this.callItem(tenantId, callId));
     });
@@ -753,7 +822,7 @@ export class Acd {
       calls: [{ before: call, after: keepCall ? { ...call } : 'ended' }],
     });
     if (!ok) throw new Conflict();
-    if (agentId) this.addTransitions(out, agentId, result);
+    if (agentId) addTransitions(out, agentId, result);
     if (call.state === 'reserved' && agentId) {
       out.add('agent.reservation.ended', {
         agentId,
@@ -941,7 +1010,7 @@ export class Acd {
     allowMissing = false,
   ): Promise<AgentRecord | undefined> {
     let written: AgentRecord | undefined;
-    await this.retrying(async () => {
+    await retrying(async () => {
       const [agent] = await this.store.readAgents(tenantId, [agentId]);
       if (!agent && !allowMissing) return;
       const change = await fn(agent ?? null);
@@ -957,33 +1026,10 @@ export class Acd {
       written = { agentId, version: String(agent ? Number(agent.version) + 1 : 1), ...after };
       this.agents.remember(tenantId, written);
       const out = new Outbox(tenantId, this.now(), traceparent);
-      this.addTransitions(out, agentId, result);
+      addTransitions(out, agentId, result);
       await this.events.publish(out.events);
     });
     return written;
-  }
-
-  private addTransitions(out: Outbox, agentId: string, result: TransitionResult | null): void {
-    for (const t of result?.transitions ?? []) {
-      out.add('agent.state.changed', {
-        agentId,
-        from: t.from,
-        to: t.to,
-        ...(t.reason ? { reason: t.reason.slice(0, 64) } : {}),
-        ...(t.callId ? { callId: t.callId } : {}),
-      });
-    }
-  }
-
-  private async retrying(fn: () => Promise<void>): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await fn();
-        return;
-      } catch (error) {
-        if (!(error instanceof Conflict) || attempt >= maxConflicts) throw error;
-      }
-    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1200,10 +1246,14 @@ export class Acd {
     const queue =
       (await this.config.queue(tenantId, call.spec.queueId)) ?? defaultQueue(tenantId, call.spec.queueId);
     if (call.state === 'reserved') {
-      const deadline = (call.reservedAt ?? now) + queue.ringTimeoutMs + this.o.ringGraceMs;
+      const dialling = awaitingDial(call);
+      const ringMs = dialling ? this.o.callbackRingTimeoutMs : queue.ringTimeoutMs;
+      const deadline = (call.reservedAt ?? now) + ringMs + this.o.ringGraceMs;
       if (now >= deadline && call.reservationId) {
-        // The edge never said how the ring ended (it may have died): take the offer back.
-        await this.ringEnded(tenantId, id, call.reservationId, 'timeout', call.spec.traceparent);
+        // The edge never said how the ring (or the callback's dial) ended: take the offer back.
+        if (dialling)
+          await this.callbacks.dialFailed(tenantId, id, call.reservationId, 'failed', call.spec.traceparent);
+        else await this.ringEnded(tenantId, id, call.reservationId, 'timeout', call.spec.traceparent);
       } else {
         await this.store.schedule(item, deadline, 'set');
       }
@@ -1212,7 +1262,7 @@ export class Acd {
     await this.store.schedule(item, now + this.o.retryMs, 'set');
     // A timer has no trace of its own: what it does for the call joins the call's.
     const routed = await this.routeCall(tenantId, id, 'timer', call, call.spec.traceparent);
-    if (routed === 'waiting' && queue.positionEveryMs > 0)
+    if (routed === 'waiting' && queue.positionEveryMs > 0 && !call.spec.callback)
       await this.announcePosition(tenantId, id, queue, false, call.spec.traceparent);
   }
 
@@ -1252,3 +1302,6 @@ export class Acd {
     });
   }
 }
+
+/** A callback not dialled yet keeps its agent reserved while the caller is dialled; others ring at once. */
+const offeredState = (call: CallRecord) => (awaitingDial(call) ? 'reserved' : 'ringing');

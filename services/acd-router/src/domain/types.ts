@@ -111,6 +111,27 @@ export interface CallSpec {
    * even when another call's event or a timer set it off (an agent freed by one call takes the next).
    */
   traceparent?: string;
+  /** Set when the entry is a callback (F-IVR-6): a caller to dial back, not a caller on the line. */
+  callback?: CallbackSpec;
+}
+
+/**
+ * A callback's own part of its entry: whom to dial, and how far the dialling got. The entry keeps
+ * the place its caller had (enqueuedAt is when that caller first queued).
+ */
+export interface CallbackSpec {
+  callbackId: string;
+  number: string;
+  /** What the called party sees as caller. */
+  callerId?: string;
+  /** The call that asked for the callback. */
+  originCallId: string;
+  /** The dial attempt under way or next (1 for the first). */
+  attempt: number;
+  /** The caller answered a dial: from then on the entry is routed like a caller on the line. */
+  dialled: boolean;
+  /** After an unanswered attempt: no agent is kept for the entry before this time. */
+  notBefore?: number;
 }
 
 export const defaultQueue = (tenantId: string, queueId: string): QueueConfig => ({

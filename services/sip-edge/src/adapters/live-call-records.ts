@@ -76,6 +76,11 @@ export class LiveCallRecords {
     return this.live.run(claimOnce, [`sip-edge:gone:${commandId}`], [600_000, this.instance]);
   }
 
+  /** One instance places an originate command's call (every instance reads every command). */
+  claimOriginate(commandId: string): Promise<boolean> {
+    return this.live.run(claimOnce, [`sip-edge:originate:${commandId}`], [600_000, this.instance]);
+  }
+
   /** This instance is alive for another `ttlMs`. */
   async heartbeat(ttlMs: number): Promise<void> {
     await this.live.set(`sip-edge:instance:${this.instance}`, String(Date.now()), { ttlMs });

@@ -5,12 +5,14 @@ import type {
   DialTarget,
   InboundOffer,
   LegEndCause,
+  OriginateAttempt,
+  OriginateResult,
   OutboundAttempt,
 } from '../domain/ports';
 import type { Dialog } from '../sip/dialog';
 import { header } from '../sip/sip-message';
 import { parseNameAddr, parseUri } from '../sip/sip-uri';
-import type { IncomingInvite, SipUserAgent } from '../sip/user-agent';
+import type { IncomingInvite, OutgoingInvite, SipUserAgent } from '../sip/user-agent';
 
 // The SIP stack behind the domain's signalling ports: an IncomingInvite becomes an InboundOffer,
 // a Dialog an AnsweredLeg, and the Dialer sends INVITEs to agents and gateways through Kamailio
@@ -149,19 +151,7 @@ export class SipDialer implements Dialer {
     sdp: string,
     context: { callId: string; legId: string; callerId: string },
   ): OutboundAttempt {
-    const requestUri =
-      target.kind === 'agent' ? `sip:${target.aor}` : `sip:${target.number}@${this.options.domain}`;
-    const callerUser = /^[A-Za-z0-9+._-]{1,64}$/.test(context.callerId) ? context.callerId : 'anonymous';
-    const outgoing = this.ua.invite({
-      target: requestUri,
-      from: parseNameAddr(`<sip:${callerUser}@${this.options.domain}>`),
-      to: parseNameAddr(`<${requestUri}>`),
-      body: Buffer.from(sdp),
-      headers: [
-        ['x-hotline-target', target.kind],
-        ['x-hotline-call-id', context.callId],
-      ],
-    });
+    const outgoing = this.invite(target, context, sdp);
     let ringing: (() => void) | undefined;
     outgoing.onProvisional = (response) => {
       if (response.status === 180 || response.status === 183) ringing?.();
@@ -184,4 +174,92 @@ export class SipDialer implements Dialer {
       cancel: () => outgoing.cancel(),
     };
   }
+
+  originate(number: string, context: { callId: string; legId: string; callerId: string }): OriginateAttempt {
+    const outgoing = this.invite({ kind: 'external', number }, context);
+    const result: Promise<OriginateResult> = outgoing.outcome.then((outcome) => {
+      if (outcome.kind === 'failed')
+        return { kind: 'failed', status: outcome.status, reason: outcome.reason };
+      const offerSdp = outcome.response.body.toString('utf8');
+      if (!offerSdp.includes('m=audio')) {
+        // A 2xx without an offer to our offerless INVITE breaks §13.2.1: acknowledge and leave.
+        outgoing.acknowledge();
+        void outcome.dialog.bye().catch(() => undefined);
+        return { kind: 'failed', status: 488, reason: 'answered without an SDP offer' };
+      }
+      return {
+        kind: 'answered',
+        offer: new OriginatedOffer(
+          outgoing,
+          outcome.dialog,
+          context.legId,
+          offerSdp,
+          context.callerId,
+          number,
+        ),
+      };
+    });
+    return { legId: context.legId, result, cancel: () => outgoing.cancel() };
+  }
+
+  private invite(
+    target: DialTarget,
+    context: { callId: string; callerId: string },
+    sdp?: string,
+  ): OutgoingInvite {
+    const requestUri =
+      target.kind === 'agent' ? `sip:${target.aor}` : `sip:${target.number}@${this.options.domain}`;
+    const callerUser = /^[A-Za-z0-9+._-]{1,64}$/.test(context.callerId) ? context.callerId : 'anonymous';
+    return this.ua.invite({
+      target: requestUri,
+      from: parseNameAddr(`<sip:${callerUser}@${this.options.domain}>`),
+      to: parseNameAddr(`<${requestUri}>`),
+      ...(sdp === undefined ? { deferAck: true } : { body: Buffer.from(sdp) }),
+      headers: [
+        ['x-hotline-target', target.kind],
+        ['x-hotline-call-id', context.callId],
+      ],
+    });
+  }
+}
+
+/**
+ * The far end answered a call we placed without an offer: its 2xx offer is what call control
+ * answers, as it answers a caller's INVITE, and the answer goes out in the ACK.
+ */
+export class OriginatedOffer implements InboundOffer {
+  readonly sipCallId: string;
+  private answered = false;
+
+  constructor(
+    private readonly outgoing: OutgoingInvite,
+    private readonly dialog: Dialog,
+    private readonly legId: string,
+    readonly sdp: string,
+    /** We called from this number, and the far end is the number we dialled. */
+    readonly ani: string,
+    readonly dnis: string,
+  ) {
+    this.sipCallId = outgoing.callId;
+  }
+
+  /** Already answered: nothing rings. */
+  ring(): void {}
+
+  answer(sdp: string): AnsweredLeg {
+    this.answered = true;
+    this.outgoing.acknowledge(Buffer.from(sdp));
+    return new DialogLeg(this.legId, this.dialog);
+  }
+
+  /** The call cannot go on (no media): complete the exchange and hang up. */
+  reject(): void {
+    if (this.answered) return;
+    this.answered = true;
+    this.outgoing.acknowledge();
+    void this.dialog.bye().catch(() => undefined);
+  }
+
+  /** An answered call cannot be cancelled: a hang-up arrives as BYE on the leg. */
+  onCancelled(): void {}
 }

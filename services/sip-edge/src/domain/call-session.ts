@@ -62,6 +62,8 @@ export interface CallIdentity {
   tenantId: string;
   hotlineId?: string;
   direction: 'inbound' | 'outbound' | 'internal';
+  /** The edge placed the call itself (originate): its far end answered, nothing rang here. */
+  originated?: boolean;
 }
 
 /** The prompt side of the call: at most one of play / collect / music on hold at a time. */
@@ -123,6 +125,7 @@ export class CallSession {
   readonly tenantId: string;
   readonly hotlineId: string | undefined;
   readonly direction: CallIdentity['direction'];
+  readonly originated: boolean;
   state: 'offered' | 'answered' | 'ended' = 'offered';
   media: MediaSession | undefined;
   callerLeg: AnsweredLeg | undefined;
@@ -153,6 +156,7 @@ export class CallSession {
     this.tenantId = identity.tenantId;
     this.hotlineId = identity.hotlineId;
     this.direction = identity.direction;
+    this.originated = identity.originated === true;
     this.startedAt = deps.timers.now();
   }
 
@@ -201,6 +205,23 @@ export class CallSession {
       this.offer.reject(480);
       this.end('failed', 'system', 480);
     }, this.deps.answerTimeoutMs);
+  }
+
+  /**
+   * A call this edge placed (the originate command) was answered by its far end: announce it,
+   * answer its offer (the ACK carries our answer) and report the command done. The far end then
+   * hears the silent inner side until a command gives it something (music, an agent).
+   */
+  async startOriginated(request: CommandRequest): Promise<void> {
+    this.start();
+    try {
+      await this.answer();
+    } catch (err) {
+      if (!this.ended) await this.end('failed', 'system', 500);
+      this.complete(request, 'failed', { error: errorText(err) });
+      return;
+    }
+    this.complete(request, 'done');
   }
 
   /**
@@ -420,6 +441,10 @@ export class CallSession {
           await this.joinSupervisor(request, command.mode, command.supervisorId, command.contact);
         }
         return;
+      case 'originate':
+        // The call exists already: a redelivered originate, or a call id used twice.
+        this.complete(request, 'failed', { error: `call ${this.callId} exists already` });
+        return;
       case 'hangup': {
         const cause: EndCause =
           command.cause === 'force-released'
@@ -488,7 +513,11 @@ export class CallSession {
     leg.onEnded((cause) => this.callerEnded(cause));
     leg.onReinvite((sdp) => this.deps.media.reoffer(session, 'caller', sdp));
     leg.onRefer(async () => false);
-    this.emit('call.answered', { callId: this.callId, legId: this.callerLegId, answeredBy: 'ivr' });
+    this.emit('call.answered', {
+      callId: this.callId,
+      legId: this.callerLegId,
+      answeredBy: this.originated ? 'external' : 'ivr',
+    });
     this.deps.onChanged(this);
   }
 

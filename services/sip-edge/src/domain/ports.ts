@@ -66,12 +66,28 @@ export interface OutboundAttempt {
   cancel(): void;
 }
 
+export type OriginateResult =
+  { kind: 'answered'; offer: InboundOffer } | { kind: 'failed'; status: number; reason: string };
+
+/**
+ * A call the edge places on its own (a callback). The INVITE carries no offer: the far end's 2xx
+ * does, so once answered the call looks to call control like an offered inbound call whose
+ * `answer` completes the exchange (the answer SDP goes in the ACK).
+ */
+export interface OriginateAttempt {
+  readonly legId: string;
+  readonly result: Promise<OriginateResult>;
+  /** Stops ringing (CANCEL); `result` then settles as failed 487. */
+  cancel(): void;
+}
+
 export interface Dialer {
   dial(
     target: DialTarget,
     sdp: string,
     context: { callId: string; legId: string; callerId: string },
   ): OutboundAttempt;
+  originate(number: string, context: { callId: string; legId: string; callerId: string }): OriginateAttempt;
 }
 
 /** One call's media in rtpengine: the caller's side and a fixed "other" side that parties swap into. */

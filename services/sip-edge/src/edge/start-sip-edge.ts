@@ -15,6 +15,7 @@ import { EdgeDirectory, KamailioRpc } from '../adapters/directory';
 import { LiveCallRecords } from '../adapters/live-call-records';
 import { DialogLeg, SipDialer, SipInboundOffer } from '../adapters/sip-signaling';
 import { CallSession, type CallSessionDeps } from '../domain/call-session';
+import { originateCall } from '../domain/originate-call';
 import { realTimers, type DialTarget, type Timers } from '../domain/ports';
 import { FilePromptLibrary } from '../media/prompt-library';
 import { ThreadedRtpPlayer } from '../media/threaded-rtp-player';
@@ -373,10 +374,41 @@ export async function startSipEdge(
     log.error({ err }, dtmfError);
   }
 
+  /** A call to place (a callback): one instance that is taking calls dials it. */
+  const originate = async (
+    event: HotlineEvent<'call.command.requested'>,
+    command: Extract<CallCommand, { action: 'originate' }>,
+  ): Promise<void> => {
+    const { callId, commandId, requestedBy } = event.data;
+    // A draining or full instance leaves it to another; if none takes it, whoever asked gives up
+    // at its own deadline.
+    if (draining || stopped || !ua || calls.size >= settings.HOTLINE_SIP_MAX_CALLS) return;
+    if (await records.owner(callId)) return;
+    if (!(await records.claimOriginate(commandId))) return;
+    metrics.offered.inc({ result: 'originated' });
+    log.info({ callId, requestedBy, pii: { number: command.number } }, 'placing a call');
+    await originateCall(
+      sessionDeps,
+      { tenantId: event.tenantId, callId, commandId, requestedBy, command },
+      async (session) => {
+        calls.set(callId, session);
+        metrics.calls.set(calls.size);
+        await saveRecord(session).catch((err: unknown) => log.warn({ err, callId }, 'call record not saved'));
+      },
+    );
+  };
+
   const handleCommand = async (event: HotlineEvent): Promise<void> => {
     if (event.type !== 'call.command.requested') return;
     const { callId, commandId, requestedBy, command, queue } = event.data;
     const session = calls.get(callId);
+    if (!session && command.action === 'originate') {
+      // Not awaited: the dial rings for seconds, and the commands of other calls go on meanwhile.
+      void originate(event, command).catch((err: unknown) =>
+        log.error({ err, callId }, 'placing a call failed'),
+      );
+      return;
+    }
     if (session) {
       session.execute({
         commandId,
@@ -569,6 +601,11 @@ function unavailableDialer(): CallSessionDeps['dialer'] {
     dial: (_target, _sdp, context) => ({
       legId: context.legId,
       onRinging: () => undefined,
+      result: Promise.resolve({ kind: 'failed', status: 503, reason: 'SIP is not listening' }),
+      cancel: () => undefined,
+    }),
+    originate: (_number, context) => ({
+      legId: context.legId,
       result: Promise.resolve({ kind: 'failed', status: 503, reason: 'SIP is not listening' }),
       cancel: () => undefined,
     }),

@@ -68,6 +68,8 @@ export class Dialog {
   /** INFO, REFER, NOTIFY, UPDATE, OPTIONS, MESSAGE. Without a handler: 200 for INFO/OPTIONS/NOTIFY, 501 else. */
   onRequest: ((request: SipRequest) => Promise<InDialogReply> | InDialogReply) | undefined;
   onConfirmed: (() => void) | undefined;
+  /** The body of the ACK that confirmed a UAS dialog: the answer SDP when our 2xx carried the offer. */
+  ackBody: Buffer | undefined;
   onEnd: ((cause: DialogEndCause) => void) | undefined;
 
   private readonly fallback: SipAddress;
@@ -193,6 +195,7 @@ export class Dialog {
   receiveAck(request: SipRequest): void {
     const cseq = parseCSeq(header(request, 'cseq')!).seq;
     if (this.answering && this.answering.cseq === cseq) {
+      if (request.body.length > 0) this.ackBody = request.body;
       clearTimeout(this.answering.timer);
       const { resolve } = this.answering;
       this.answering = undefined;
@@ -301,13 +304,21 @@ export class Dialog {
     }
   }
 
-  /** ACKs the 2xx that created a UAC dialog (§13.2.2.4: end-to-end, its own branch). */
-  ackInitial(cseq: number): void {
-    this.sendAck(cseq);
+  /**
+   * ACKs the 2xx that created a UAC dialog (§13.2.2.4: end-to-end, its own branch). An INVITE sent
+   * without an offer gets the offer in the 2xx: the ACK carries our answer (`body`).
+   */
+  ackInitial(cseq: number, body?: Buffer): void {
+    this.sendAck(cseq, body);
   }
 
-  private sendAck(cseq: number): void {
-    const ack = this.buildRequest('ACK', {}, cseq);
+  /** Whether the 2xx of `cseq` has been ACKed (a deferred ACK may not have been yet). */
+  acked(cseq: number): boolean {
+    return this.acks.has(cseq);
+  }
+
+  private sendAck(cseq: number, body?: Buffer): void {
+    const ack = this.buildRequest('ACK', body ? { body } : {}, cseq);
     this.acks.set(cseq, ack);
     this.host.sendStateless(ack, this.destination());
   }

@@ -146,6 +146,41 @@ describe('SipUserAgent: a call from INVITE to BYE', () => {
     expect(requests('BYE', A.port)).toHaveLength(1);
   });
 
+  it('places a call without an offer: the 2xx brings it, and the ACK waits for our answer', async () => {
+    const answerSdp = Buffer.from(sdp.toString().replace('4000', '5000'));
+    const outgoing = caller.invite({
+      target: 'sip:callee@127.0.0.1:5002',
+      from: parseNameAddr('<sip:caller@127.0.0.1>'),
+      to: parseNameAddr('<sip:callee@127.0.0.1>'),
+      deferAck: true,
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    const invite = incoming[0]!;
+    expect(invite.request.body.length).toBe(0);
+    expect(header(invite.request, 'content-type')).toBeUndefined();
+    const uas = invite.answer(sdp);
+    let confirmed = false;
+    uas.onConfirmed = () => (confirmed = true);
+    const outcome = (await outgoing.outcome) as Extract<OutgoingOutcome, { kind: 'answered' }>;
+    expect(outcome.response.body.toString()).toBe(sdp.toString());
+    // The 2xx is retransmitted while our answer is being worked out: no ACK goes out yet.
+    await vi.advanceTimersByTimeAsync(600);
+    expect(requests('ACK')).toHaveLength(0);
+    expect(responses(200).length).toBeGreaterThan(1);
+    expect(confirmed).toBe(false);
+    outgoing.acknowledge(answerSdp);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(confirmed).toBe(true);
+    expect(uas.ackBody?.toString()).toBe(answerSdp.toString());
+    const [ack] = requests('ACK');
+    expect(header(ack!, 'content-type')).toBe('application/sdp');
+    // A late 2xx retransmission gets the same ACK again; a second acknowledge sends nothing.
+    outgoing.acknowledge(answerSdp);
+    expect(requests('ACK')).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(uas.state).toBe('confirmed');
+  });
+
   it('reports a rejection as a failed outcome after the transaction ACKs it', async () => {
     const outgoing = call();
     await vi.advanceTimersByTimeAsync(0);

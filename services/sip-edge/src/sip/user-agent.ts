@@ -46,6 +46,11 @@ export interface InviteOptions {
   callId?: string;
   /** Overrides the outbound proxy for this INVITE. */
   destination?: SipAddress;
+  /**
+   * The INVITE carries no offer (late offer, §13.2.1): the 2xx brings the far end's offer and is
+   * not ACKed until `OutgoingInvite.acknowledge` sends our answer in the ACK.
+   */
+  deferAck?: boolean;
 }
 
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REFER, NOTIFY';
@@ -144,7 +149,7 @@ export class SipUserAgent {
     if (body.length > 0) headers.push(['content-type', options.contentType ?? 'application/sdp']);
     const request: SipRequest = { kind: 'request', method: 'INVITE', uri: options.target, headers, body };
     const destination = options.destination ?? this.options.outboundProxy ?? uriAddress(options.target);
-    const outgoing = new OutgoingInvite(this, request, destination);
+    const outgoing = new OutgoingInvite(this, request, destination, options.deferAck === true);
     this.pendingOutgoing.set(outgoing.key, outgoing);
     outgoing.start();
     return outgoing;
@@ -491,6 +496,7 @@ export class OutgoingInvite {
     private readonly ua: SipUserAgent,
     readonly request: SipRequest,
     readonly destination: SipAddress,
+    private readonly deferAck = false,
   ) {
     this.key = inviteKey(request);
     this.callId = header(request, 'call-id')!;
@@ -572,9 +578,10 @@ export class OutgoingInvite {
       }
       return;
     }
-    const dialog = this.dialogFor(response, remoteTag);
+    const dialog = this.dialogFor(response, remoteTag, this.deferAck);
     this.dialog = dialog;
     if (this.cancelRequested || this.settled) {
+      if (!dialog.acked(this.cseq)) dialog.ackInitial(this.cseq);
       // The 2xx won the race against our CANCEL: the call exists for an instant, end it.
       void dialog.bye();
       this.settle({ kind: 'failed', status: 487, reason: 'Request Terminated' });
@@ -583,8 +590,21 @@ export class OutgoingInvite {
     this.settle({ kind: 'answered', dialog, response });
   }
 
-  /** Builds the UAC dialog of a 2xx (§12.1.2) and ACKs it. */
-  private dialogFor(response: SipResponse, remoteTag: string): Dialog {
+  private get cseq(): number {
+    return parseCSeq(header(this.request, 'cseq')!).seq;
+  }
+
+  /**
+   * Sends the deferred ACK of the answering 2xx (`deferAck`), with our answer SDP. Until it is
+   * sent, 2xx retransmissions go unanswered; the far end gives up about 32 s after its 2xx.
+   */
+  acknowledge(body?: Buffer): void {
+    if (!this.dialog || this.dialog.acked(this.cseq)) return;
+    this.dialog.ackInitial(this.cseq, body);
+  }
+
+  /** Builds the UAC dialog of a 2xx (§12.1.2) and ACKs it (unless `deferAck`). */
+  private dialogFor(response: SipResponse, remoteTag: string, deferAck = false): Dialog {
     const contact = header(response, 'contact');
     const target = contact
       ? contactUri(parseNameAddr(contact.split(',')[0]!).uri, contact)
@@ -603,7 +623,7 @@ export class OutgoingInvite {
       remoteSeq: undefined,
       fallback: this.destination,
     });
-    dialog.ackInitial(parseCSeq(header(this.request, 'cseq')!).seq);
+    if (!deferAck) dialog.ackInitial(this.cseq);
     return dialog;
   }
 

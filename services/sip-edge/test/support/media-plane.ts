@@ -11,6 +11,8 @@ export const RTPENGINE = { host: '127.0.0.1', port: Number(process.env.RTPENGINE
 /** Trunk sources Kamailio trusts (KAMAILIO_TRUNKS default): SIPp callers and the test phones. */
 export const TRUNK_SIPP_PORT = 5490;
 export const TRUNK_PHONE_PORT = 5491;
+/** Where Kamailio sends calls to outside numbers (KAMAILIO_GATEWAYS default): the PSTN stand-in. */
+export const GATEWAY_PORT = 5489;
 
 const root = new URL('../../../../', import.meta.url).pathname;
 

@@ -114,16 +114,29 @@ export class TestPhone {
     return outcome.dialog;
   }
 
-  /** Answers the next incoming call (after `ringMs`). */
+  /**
+   * Answers the next incoming call (after `ringMs`); resolves once media can flow (for an INVITE
+   * without an offer, once the ACK brought the answer).
+   */
   answerNext(ringMs = 100): Promise<Dialog> {
     return new Promise((resolve) => {
       this.ua.onInvite = (invite) => {
         invite.progress(180);
         setTimeout(() => {
-          this.learnRemote(invite.request.body.toString());
-          this.dialog = invite.answer(Buffer.from(this.sdp()));
-          this.followReinvites(this.dialog);
-          resolve(this.dialog);
+          const offer = invite.request.body.toString();
+          const dialog = invite.answer(Buffer.from(this.sdp()));
+          this.dialog = dialog;
+          this.followReinvites(dialog);
+          if (offer.length > 0) {
+            this.learnRemote(offer);
+            resolve(dialog);
+            return;
+          }
+          // An INVITE without an offer (a call the edge places): our 2xx offers, the ACK answers.
+          dialog.onConfirmed = () => {
+            if (dialog.ackBody) this.learnRemote(dialog.ackBody.toString());
+            resolve(dialog);
+          };
         }, ringMs);
       };
     });

@@ -13,6 +13,8 @@ import type {
   LegEndCause,
   MediaServer,
   MediaSession,
+  OriginateAttempt,
+  OriginateResult,
   OutboundAttempt,
   PlayablePrompt,
   PromptLibrary,
@@ -256,8 +258,46 @@ export class FakeAttempt implements OutboundAttempt {
   }
 }
 
+/** A call the edge places: answered with the far end's offer, or refused. */
+export class FakeOriginate implements OriginateAttempt {
+  cancelled = false;
+  readonly result: Promise<OriginateResult>;
+  resolve!: (result: OriginateResult) => void;
+
+  constructor(
+    readonly legId: string,
+    readonly number: string,
+    readonly callerId: string,
+  ) {
+    this.result = new Promise((r) => (this.resolve = r));
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    this.resolve({ kind: 'failed', status: 487, reason: 'Request Terminated' });
+  }
+
+  /** The far end answers with its offer; returns the offer call control answers. */
+  answer(): FakeOffer {
+    const offer = new FakeOffer();
+    this.resolve({ kind: 'answered', offer });
+    return offer;
+  }
+
+  fail(status: number): void {
+    this.resolve({ kind: 'failed', status, reason: 'nope' });
+  }
+}
+
 export class FakeDialer implements Dialer {
   readonly attempts: FakeAttempt[] = [];
+  readonly originated: FakeOriginate[] = [];
+
+  originate(number: string, context: { legId: string; callerId: string }): OriginateAttempt {
+    const attempt = new FakeOriginate(context.legId, number, context.callerId);
+    this.originated.push(attempt);
+    return attempt;
+  }
 
   dial(target: DialTarget, _sdp: string, context: { legId: string }): OutboundAttempt {
     const attempt = new FakeAttempt(context.legId, target);
