@@ -89,3 +89,46 @@ describe('callbacks reach the ACD', () => {
     },
   );
 });
+
+describe('transfers and conferences reach the ACD', () => {
+  const calls: [string, unknown[]][] = [];
+  const recording = new Proxy({} as Acd, {
+    get:
+      (_target, name) =>
+      async (...args: unknown[]) => {
+        calls.push([String(name), args]);
+      },
+  });
+  const event = (type: string, data: object) =>
+    ({ type, tenantId: 't1', source: 'sip-edge', data }) as unknown as HotlineEvent;
+
+  it.each(['blind', 'consultative'])('a %s call.transferred from an agent goes to the ACD', async (kind) => {
+    calls.length = 0;
+    const data = { callId: 'c1', kind, fromAgentId: 'anna', target: { type: 'agent', agentId: 'bob' } };
+    await expect(handleEvent(recording, event('call.transferred', data))).resolves.toBe('transferred');
+    expect(calls).toEqual([['transferred', ['t1', data, undefined]]]);
+  });
+
+  it('a transfer from nobody in particular (no fromAgentId) is ignored', async () => {
+    calls.length = 0;
+    const data = { callId: 'c1', kind: 'blind', target: { type: 'queue', queueId: 'q1' } };
+    await expect(handleEvent(recording, event('call.transferred', data))).resolves.toBe('ignored');
+    expect(calls).toEqual([]);
+  });
+
+  it('call.bridged and call.answered naming an agent go to the ACD with the agent', async () => {
+    calls.length = 0;
+    await handleEvent(
+      recording,
+      event('call.bridged', { callId: 'c1', legIds: ['l1', 'l2'], agentId: 'bob' }),
+    );
+    await handleEvent(
+      recording,
+      event('call.answered', { callId: 'c1', legId: 'l2', answeredBy: 'agent', agentId: 'sue' }),
+    );
+    expect(calls).toEqual([
+      ['answered', ['t1', 'c1', 'bob', undefined]],
+      ['answered', ['t1', 'c1', 'sue', undefined]],
+    ]);
+  });
+});

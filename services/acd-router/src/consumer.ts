@@ -17,6 +17,9 @@
 //    whichever comes first; the reservation id keeps a late report from touching a newer offer.
 // 3. If the edge never reports (it died), the ACD takes the offer back itself ringTimeoutMs plus
 //    a grace period after the reservation, as a "timeout".
+// Transfers and conferences (app/transfers.ts): call.bridged / call.answered naming an agent the
+// connected call was not reserved for makes that agent busy with it; call.transferred (blind or
+// consultative) ends the from-agent's part, and a target agent takes the call over.
 // Holding and resuming (call.held / call.resumed by the agent) move the agent on-hold and back;
 // call.ended ends the agent's part (wrap-up for the queue's time) and queue.abandoned / call.ended
 // take a waiting call out. Agent desktops and supervisors change agent states with
@@ -94,9 +97,10 @@ export async function handleEvent(acd: Acd, event: HotlineEvent, hooks: Consumer
       await acd.ended(t, event.data.callId, trace);
       return 'ended';
     case 'call.transferred':
-      if (event.data.kind !== 'blind' || !event.data.fromAgentId) return 'ignored';
-      await acd.transferredAway(t, event.data.callId, event.data.fromAgentId, trace);
-      return 'transferred-away';
+      // Blind or consultative: the agent it leaves is done with it, an agent it goes to takes it.
+      if (!event.data.fromAgentId) return 'ignored';
+      await acd.transferred(t, event.data, trace);
+      return 'transferred';
     case 'call.command.completed': {
       const { callId, commandId, action, outcome } = event.data;
       if (action === 'originate') {

@@ -91,6 +91,9 @@ export class Harness {
     return router.agentCommand(T, agentId, { kind: 'login', ready }, 'agent', `cmd-${++this.ids}`);
   }
 
+  /** "agent|call" for each agent the edge bridged onto a call without an offer (transfer, conference). */
+  readonly direct = new Set<string>();
+
   /** How many times each call joined a queue: a connected call joining again is a transfer. */
   readonly joins = new Map<string, number>();
 
@@ -178,6 +181,28 @@ export class Harness {
   async noAnswer(callId: string, outcome: 'no-answer' | 'rejected' = 'no-answer', router = this.acd) {
     const call = await this.call(callId);
     if (call?.reservationId) await router.ringEnded(T, callId, call.reservationId, outcome);
+  }
+
+  /** The edge bridges an agent onto the call (call.bridged naming the agent). */
+  async bridged(callId: string, agentId: string, router = this.acd) {
+    await router.answered(T, callId, agentId);
+  }
+
+  /** The edge reports a transfer (call.transferred) from an agent to another agent, a queue or a number. */
+  async transferred(
+    callId: string,
+    fromAgentId: string,
+    to: string | { queueId: string } | { number: string },
+    kind: 'blind' | 'consultative' = 'blind',
+    router = this.acd,
+  ) {
+    const target: EventData<'call.transferred'>['target'] =
+      typeof to === 'string'
+        ? { type: 'agent', agentId: to }
+        : 'queueId' in to
+          ? { type: 'queue', queueId: to.queueId }
+          : { type: 'external', number: to.number };
+    await router.transferred(T, { callId, kind, fromAgentId, target });
   }
 
   async hangup(callId: string, router = this.acd) {

@@ -1,5 +1,7 @@
 // What must hold in the ACD's live state whatever happened, checked by the property tests: no
-// agent double-booked, no call served twice, no call lost, indexes in step with the records.
+// agent double-booked (beyond the calls the edge put them on directly: transfers, conferences),
+// every agent with an interaction on a live call that names them, no call served twice, no call
+// lost, indexes in step with the records.
 
 import { isRoutable } from '../src/domain/agent-state-machine';
 import type { AgentRecord, CallRecord } from '../src/domain/records';
@@ -21,16 +23,26 @@ export async function checkInvariants(
   const { agents, calls } = await snapshot(h, agentIds, callIds);
   const problems: string[] = [];
   const byAgent = new Map<string, string[]>();
+  const claim = (agentId: string, callId: string) =>
+    byAgent.set(agentId, [...(byAgent.get(agentId) ?? []), callId]);
   for (const call of calls) {
+    const { callId } = call.spec;
     if (call.state === 'reserved' || call.state === 'connected') {
-      if (!call.agentId) problems.push(`${call.spec.callId} is ${call.state} without an agent`);
-      else byAgent.set(call.agentId, [...(byAgent.get(call.agentId) ?? []), call.spec.callId]);
+      if (!call.agentId) problems.push(`${callId} is ${call.state} without an agent`);
+      // An agent whose part ended (transferred away) may stay named until the call ends.
+      else if (!(call.gone ?? []).includes(call.agentId)) claim(call.agentId, callId);
+      for (const other of call.others ?? []) claim(other, callId);
     }
+    if (call.state !== 'connected' && (call.others || call.gone))
+      problems.push(`${callId} is ${call.state} with agents joined or gone`);
+    if (call.agentId && (call.others ?? []).includes(call.agentId))
+      problems.push(`${callId} names ${call.agentId} twice`);
   }
   for (const agent of agents) {
     const held = Object.keys(agent.status.interactions).sort();
     const capacity = agent.status.capacity.voice ?? 0;
-    if (held.length > capacity) problems.push(`${agent.agentId} is double-booked: ${held.join(', ')}`);
+    const offered = held.filter((c) => !h.direct.has(`${agent.agentId}|${c}`));
+    if (offered.length > capacity) problems.push(`${agent.agentId} is double-booked: ${held.join(', ')}`);
     const claimed = (byAgent.get(agent.agentId) ?? []).sort();
     if (held.join() !== claimed.join()) {
       problems.push(`${agent.agentId} holds [${held}] but calls name it for [${claimed}]`);

@@ -1,5 +1,6 @@
 // The random world of the property tests: arrivals, callbacks and their dials, hang-ups, answers,
-// missed rings and agent state changes, run by several router instances at once. Shared by the memory (unit) and Redis
+// missed rings, agent state changes, and transfers and conferences (agents the edge bridges onto a
+// connected call without a reservation), run by several router instances at once. Shared by the memory (unit) and Redis
 // (integration) runs.
 
 import fc from 'fast-check';
@@ -18,6 +19,17 @@ export type Op =
   | { kind: 'login' | 'ready' | 'not-ready' | 'logout' | 'break'; agent: number; router: number }
   | { kind: 'answer' | 'no-answer' | 'reject' | 'hangup'; call: number; router: number }
   | { kind: 'callback'; callback: number; queue: number; router: number }
+  | {
+      /** The edge transfers the call from its agent to another (call.transferred + call.bridged). */
+      kind: 'transfer';
+      call: number;
+      agent: number;
+      consultative: boolean;
+      bridgedFirst: boolean;
+      router: number;
+    }
+  /** The edge bridges another agent onto the call (conference, supervisor). */
+  | { kind: 'conference'; call: number; agent: number; router: number }
   | {
       kind: 'dial';
       callback: number;
@@ -68,6 +80,26 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       kind: fc.constant('callback' as const),
       callback: fc.integer({ min: 0, max: callbackIds.length - 1 }),
       queue: fc.integer({ min: 0, max: 1 }),
+      router,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('transfer' as const),
+      call: fc.integer({ min: 0, max: entryIds.length - 1 }),
+      agent: fc.integer({ min: 0, max: 5 }),
+      consultative: fc.boolean(),
+      bridgedFirst: fc.boolean(),
+      router,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('conference' as const),
+      call: fc.integer({ min: 0, max: entryIds.length - 1 }),
+      agent: fc.integer({ min: 0, max: 5 }),
       router,
     }),
   },
@@ -143,6 +175,26 @@ export async function run(h: Harness, o: Op, joined: Set<string>): Promise<void>
     if (o.outcome !== 'then-answer') return h.dialEnded(callId, o.outcome, undefined, r);
     await h.dialEnded(callId, 'done', undefined, r);
     return h.answer(callId, r);
+  }
+  if (o.kind === 'transfer' || o.kind === 'conference') {
+    // The edge transfers connected calls: the first connected one from the drawn place on, else
+    // the first ringing one, answered first.
+    const calls = await h.store.readCalls(T, entryIds);
+    const places = [...entryIds.keys()].map((i) => (o.call + i) % entryIds.length);
+    const connected = places.find((i) => calls[i]?.state === 'connected');
+    const ringing = places.find((i) => calls[i]?.state === 'reserved');
+    const callId = entryIds[connected ?? ringing ?? o.call] as string;
+    if (connected === undefined && ringing !== undefined) await h.answer(callId, r);
+    const agentId = agentIds[o.agent] as string;
+    // The interactions the edge gave an agent without the ACD offering them (checkInvariants).
+    h.direct.add(`${agentId}|${callId}`);
+    if (o.kind === 'conference') return h.bridged(callId, agentId, r);
+    const from = (await h.call(callId))?.agentId ?? agentIds[(o.agent + 1) % agentIds.length];
+    const kind = o.consultative ? 'consultative' : 'blind';
+    if (o.bridgedFirst) await h.bridged(callId, agentId, r);
+    await h.transferred(callId, from as string, agentId, kind, r);
+    if (!o.bridgedFirst) await h.bridged(callId, agentId, r);
+    return;
   }
   if ('agent' in o) {
     const agentId = agentIds[o.agent] as string;

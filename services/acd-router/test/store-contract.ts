@@ -283,6 +283,56 @@ export function describeStoreContract(name: string, open: () => Promise<LiveStat
       expect((await store.readyWindow(T, 'q1', 0, 10)).total).toBe(0);
     });
 
+    it("a connected call's other agents and departed agents are written, read back and removed", async () => {
+      const agent = await login(store, 'a1', voice('q1'));
+      await store.enqueue(newCall('c1', 'q1'));
+      const [waiting] = (await store.readCalls(T, ['c1'])) as CallRecord[];
+      expect(await store.reserve(waiting as CallRecord, agent, 'r1', now + 10)).toMatchObject({
+        result: 'ok',
+      });
+      const [reserved] = (await store.readCalls(T, ['c1'])) as CallRecord[];
+      const connected = { ...(reserved as CallRecord), state: 'connected' as const, others: ['a2', 'a3'] };
+      expect(await store.commit(T, { calls: [{ before: reserved as CallRecord, after: connected }] })).toBe(
+        true,
+      );
+      const [read] = (await store.readCalls(T, ['c1'])) as CallRecord[];
+      expect(read).toMatchObject({
+        state: 'connected',
+        agentId: 'a1',
+        reservationId: 'r1',
+        others: ['a2', 'a3'],
+      });
+      expect(read?.gone).toBeUndefined();
+      const moved = { ...(read as CallRecord), agentId: 'a2', others: ['a3'], gone: ['a1'] };
+      expect(await store.commit(T, { calls: [{ before: read as CallRecord, after: moved }] })).toBe(true);
+      const [again] = (await store.readCalls(T, ['c1'])) as CallRecord[];
+      expect(again).toMatchObject({
+        agentId: 'a2',
+        others: ['a3'],
+        gone: ['a1'],
+        version: String(Number(read?.version) + 1),
+      });
+      const emptied = { ...(again as CallRecord) };
+      delete emptied.others;
+      delete emptied.gone;
+      expect(await store.commit(T, { calls: [{ before: again as CallRecord, after: emptied }] })).toBe(true);
+      const [last] = (await store.readCalls(T, ['c1'])) as CallRecord[];
+      expect(last?.others).toBeUndefined();
+      expect(last?.gone).toBeUndefined();
+      expect(last?.stored).not.toHaveProperty('others');
+      expect(last?.stored).not.toHaveProperty('gone');
+      // Back to waiting (a transfer to a queue): the fields stay gone, the call waits again.
+      const requeued: CallRecord = { ...(last as CallRecord), state: 'waiting' };
+      delete requeued.agentId;
+      delete requeued.reservationId;
+      delete requeued.reservedAt;
+      expect(await store.commit(T, { calls: [{ before: last as CallRecord, after: requeued }] })).toBe(true);
+      const [back] = (await store.readCalls(T, ['c1'])) as CallRecord[];
+      expect(back).toMatchObject({ state: 'waiting' });
+      expect(back?.agentId).toBeUndefined();
+      expect((await store.peekWaiting(T, ['q1'], 5)).map((h) => h.callId)).toEqual(['c1']);
+    });
+
     it('a call moved back to waiting keeps its place; an ended call leaves a tombstone', async () => {
       await store.enqueue(newCall('c1', 'q1', now));
       await store.enqueue(newCall('c2', 'q1', now + 5));

@@ -1,6 +1,8 @@
 // Agent and call records <-> live-state hash fields. The reserve script writes some of these
 // fields directly (state, since, i:<call>, load:<channel>, agent, resv, resvAt), so the names here
-// and there must agree.
+// and there must agree. A call's `others` and `gone` (agents who joined or left a connected call)
+// are written only by the commit script, which writes whatever fields it is given: no script
+// reads them.
 
 import type { AgentStatus, PendingState } from '../domain/agent-state-machine';
 import {
@@ -27,6 +29,8 @@ function parseShared<T>(text: string): T {
 
 const num = (text: string | undefined, fallback = 0) =>
   text === undefined || text === '' ? fallback : Number(text);
+/** Ids joined by commas (ids have none). */
+const idList = (text: string | undefined) => (text ?? '').split(',').filter(Boolean);
 const opt = (text: string | undefined) => (text === undefined || text === '' ? undefined : Number(text));
 
 export function decodeAgent(
@@ -131,6 +135,10 @@ export function decodeCall(tenantId: string, callId: string, h: Record<string, s
     stored: h,
   };
   if (h.agent) record.agentId = h.agent;
+  const others = idList(h.others);
+  if (others.length > 0) record.others = others;
+  const gone = idList(h.gone);
+  if (gone.length > 0) record.gone = gone;
   if (h.resv) record.reservationId = h.resv;
   const reservedAt = opt(h.resvAt);
   if (reservedAt !== undefined) record.reservedAt = reservedAt;
@@ -167,6 +175,8 @@ export function encodeCall(
     fields.stickyUntil = String(spec.stickyUntil);
   }
   if (record.agentId) fields.agent = record.agentId;
+  if (record.others && record.others.length > 0) fields.others = record.others.join(',');
+  if (record.gone && record.gone.length > 0) fields.gone = record.gone.join(',');
   if (record.reservationId) fields.resv = record.reservationId;
   if (record.reservedAt !== undefined) fields.resvAt = String(record.reservedAt);
   if (record.callerKey) fields.caller = record.callerKey;

@@ -1,7 +1,7 @@
 // Property: several router instances over one live state, driven by random arrivals, callbacks
-// and their dials, hang-ups, answers, missed rings and agent state changes interleaved at random,
-// never double-book an agent, never serve a call twice and never lose one; and once things
-// settle, no call waits while an agent who could take it is free.
+// and their dials, hang-ups, answers, missed rings, agent state changes, transfers and conferences
+// interleaved at random, never double-book an agent, never serve a call twice and never lose one;
+// and once things settle, no call waits while an agent who could take it is free.
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +24,7 @@ describe('ACD under concurrent routers (property)', () => {
         }
         await checkNoCallLost(h, joined);
       }),
-      { numRuns: 40 },
+      { numRuns: 100 },
     );
   });
 

@@ -483,9 +483,9 @@ describe('ACD: wrap-up', () => {
     await h.join('c1', 'q1');
     await h.answer('c1');
     expect(await h.stateOf('anna')).toBe('on-call');
-    await h.acd.transferredAway(T, 'c1', 'someone-else');
+    await h.transferred('c1', 'someone-else', { number: '+4930111' });
     expect(await h.stateOf('anna')).toBe('on-call');
-    await h.acd.transferredAway(T, 'c1', 'anna');
+    await h.transferred('c1', 'anna', { number: '+4930111' });
     expect(await h.stateOf('anna')).toBe('wrap-up');
     await h.hangup('c1');
     expect(await h.stateOf('anna')).toBe('wrap-up');
@@ -506,9 +506,9 @@ describe('ACD: wrap-up', () => {
       await h.login('bob');
       // The edge's transfer to a queue: call.transferred (calls topic) and queue.joined (queues
       // topic) carry no order between them.
-      if (order === 'transferred-first') await h.acd.transferredAway(T, 'c1', 'anna');
+      if (order === 'transferred-first') await h.transferred('c1', 'anna', { queueId: 'q2' });
       await h.join('c1', 'q2');
-      if (order === 'joined-first') await h.acd.transferredAway(T, 'c1', 'anna');
+      if (order === 'joined-first') await h.transferred('c1', 'anna', { queueId: 'q2' });
       expect(await h.stateOf('anna'), order).toBe('wrap-up');
       expect(await h.agentOf('c1'), order).toBe('bob');
       expect(await h.stateOf('bob'), order).toBe('ringing');

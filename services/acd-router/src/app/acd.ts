@@ -49,6 +49,7 @@ import { queueStatus } from './queue-status';
 import { Callbacks, awaitingDial, callbackEnded, dialRequest, notDueUntil } from './callbacks';
 import { Conflict, retrying } from './conflict';
 import { addTransitions, bridgeRequest } from './outgoing';
+import { Transfers, agentsOf } from './transfers';
 
 export { callerKeyFor } from './caller-key';
 export { queueStatus, type QueueStatus } from './queue-status';
@@ -128,6 +129,7 @@ export class Acd {
     >
   >;
   private readonly callbacks: Callbacks;
+  private readonly transfers: Transfers;
 
   constructor(options: AcdOptions) {
     this.store = options.store;
@@ -170,6 +172,15 @@ export class Acd {
       callItem: this.callItem,
       routeCall: (tenantId, callId, trigger, known, traceparent) =>
         this.routeCall(tenantId, callId, trigger, known, traceparent),
+      routeAgent: (tenantId, agentId, known, traceparent) =>
+        this.routeAgent(tenantId, agentId, known, traceparent),
+    });
+    this.transfers = new Transfers({
+      store: this.store,
+      config: this.config,
+      events: this.events,
+      now: this.now,
+      agentItem: this.agentItem,
       routeAgent: (tenantId, agentId, known, traceparent) =>
         this.routeAgent(tenantId, agentId, known, traceparent),
     });
@@ -719,7 +730,10 @@ export class Acd {
     if (freed) await this.routeAgent(tenantId, agentId, freed, traceparent);
   }
 
-  /** The agent answered (call.answered, call.bridged, or the bridge command completing "done"). */
+  /**
+   * The agent answered (call.answered, call.bridged, or the bridge command completing "done"). An
+   * agent named for a connected call joins it (transfers.ts).
+   */
   async answered(
     tenantId: string,
     callId: string,
@@ -727,8 +741,10 @@ export class Acd {
     traceparent?: string,
     reservationId?: string,
   ): Promise<void> {
+    let connected = false;
     await retrying(async () => {
       const [first] = await this.store.readCalls(tenantId, [callId]);
+      connected = first?.state === 'connected';
       if (!first || first.state !== 'reserved' || !first.agentId) return;
       // A callback's agent cannot answer before the caller has (the dial's completion rings them).
       if (awaitingDial(first)) return;
@@ -776,11 +792,13 @@ export class Acd {
           this.o.stickyMemoryMs,
         );
     });
+    if (connected && agentId && !reservationId)
+      await this.transfers.bridged(tenantId, callId, agentId, traceparent);
   }
 
   /** The call ended (call.ended) or the caller gave up waiting (queue.abandoned). */
   async ended(tenantId: string, callId: string, traceparent?: string): Promise<void> {
-    let freed: AgentRecord | undefined;
+    let freed: AgentRecord[] = [];
     await retrying(async () => {
       const [call] = await this.store.readCalls(tenantId, [callId]);
       if (!call || call.state === 'ended') return;
@@ -794,35 +812,42 @@ export class Acd {
       await this.events.publish(out.events);
       await this.store.unschedule(this.callItem(tenantId, callId));
     });
-    if (freed) await this.routeAgent(tenantId, freed.agentId, freed, traceparent);
+    for (const agent of freed) await this.routeAgent(tenantId, agent.agentId, agent, traceparent);
   }
 
   /**
-   * Ends the call's hold on its agent (offer withdrawn, or connected work done) and the call's
-   * record: a tombstone if the call ended, kept as it is if `keepCall` (it is being requeued).
+   * Ends the call's hold on its agents (offer withdrawn, or connected work done: the call's agent
+   * and every other agent on it) and the call's record: a tombstone if the call ended, kept as it
+   * is if `keepCall` (it is being requeued). Returns the agents freed.
    */
   private async releaseAgentOf(
     tenantId: string,
     call: CallRecord,
     keepCall: boolean,
     out: Outbox,
-  ): Promise<AgentRecord | undefined> {
+  ): Promise<AgentRecord[]> {
     const { callId } = call.spec;
     const now = this.now();
     const agentId = call.agentId;
-    const [agent] = agentId ? await this.store.readAgents(tenantId, [agentId]) : [null];
-    let result: TransitionResult | null = null;
-    if (agent && Object.hasOwn(agent.status.interactions, callId)) {
+    const agents = await this.store.readAgents(tenantId, agentsOf(call));
+    const changes: { agent: AgentRecord; result: TransitionResult }[] = [];
+    for (const agent of agents) {
+      if (!agent || !Object.hasOwn(agent.status.interactions, callId)) continue;
       const queue =
         (await this.config.queue(tenantId, call.spec.queueId)) ?? defaultQueue(tenantId, call.spec.queueId);
-      result = interactionEnded(agent.status, callId, call.state === 'connected', queue.wrapUpMs, now);
+      const result = interactionEnded(agent.status, callId, call.state === 'connected', queue.wrapUpMs, now);
+      changes.push({ agent, result });
     }
     const ok = await this.store.commit(tenantId, {
-      agents: agent && result ? [{ before: agent, after: { ...agent, status: result.status } }] : [],
+      agents: changes.map(({ agent, result }) => ({
+        before: agent,
+        after: { ...agent, status: result.status },
+      })),
       calls: [{ before: call, after: keepCall ? { ...call } : 'ended' }],
     });
     if (!ok) throw new Conflict();
-    if (agentId) addTransitions(out, agentId, result);
+    for (const { agent, result } of changes) addTransitions(out, agent.agentId, result);
+    const agent = agents.find((a) => a?.agentId === agentId);
     if (call.state === 'reserved' && agentId) {
       out.add('agent.reservation.ended', {
         agentId,
@@ -832,38 +857,24 @@ export class Acd {
         misses: agent?.status.misses ?? 0,
       });
     }
-    if (!agent || !result) return undefined;
-    if (result.status.wrapUpUntil !== undefined && result.status.state === 'wrap-up') {
-      await this.store.schedule(this.agentItem(tenantId, agent.agentId), result.status.wrapUpUntil, 'set');
+    for (const { agent, result } of changes) {
+      if (result.status.wrapUpUntil !== undefined && result.status.state === 'wrap-up')
+        await this.store.schedule(this.agentItem(tenantId, agent.agentId), result.status.wrapUpUntil, 'set');
     }
-    return { ...agent, status: result.status, version: String(Number(agent.version) + 1) };
+    return changes.map(({ agent, result }) => ({
+      ...agent,
+      status: result.status,
+      version: String(Number(agent.version) + 1),
+    }));
   }
 
   /**
-   * A blind transfer took the caller away from its agent (F-AG-2): the agent's part is done and
-   * goes to wrap-up as if the call had ended for it; the call itself goes on with its new party,
-   * and its record stays until call.ended.
+   * A transfer (blind or consultative) took the caller away from an agent (F-AG-2): the agent's
+   * part is done and goes to wrap-up as if the call had ended for it; an agent it went to takes
+   * the call over (transfers.ts). The call's record stays until call.ended.
    */
-  async transferredAway(
-    tenantId: string,
-    callId: string,
-    fromAgentId: string,
-    traceparent?: string,
-  ): Promise<void> {
-    const [call] = await this.store.readCalls(tenantId, [callId]);
-    if (!call || call.agentId !== fromAgentId || call.state !== 'connected') return;
-    const queue =
-      (await this.config.queue(tenantId, call.spec.queueId)) ?? defaultQueue(tenantId, call.spec.queueId);
-    const after = await this.mutateAgent(tenantId, fromAgentId, traceparent, (agent) => {
-      if (!agent || !Object.hasOwn(agent.status.interactions, callId)) return null;
-      return interactionEnded(agent.status, callId, true, queue.wrapUpMs, this.now());
-    });
-    if (!after) return;
-    if (after.status.state === 'wrap-up' && after.status.wrapUpUntil !== undefined) {
-      await this.store.schedule(this.agentItem(tenantId, fromAgentId), after.status.wrapUpUntil, 'set');
-    }
-    if (after.queues.some((q) => isRoutable(after.status, q.channel)))
-      await this.routeAgent(tenantId, fromAgentId, after, traceparent);
+  transferred(tenantId: string, data: EventData<'call.transferred'>, traceparent?: string): Promise<void> {
+    return this.transfers.transferred(tenantId, data, traceparent);
   }
 
   /** The agent put the caller on hold or took them back (F-AG-2). */

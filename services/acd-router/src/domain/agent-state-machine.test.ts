@@ -4,11 +4,13 @@ import {
   type AgentCommand,
   type AgentStatus,
   type CommandRules,
+  type TransitionResult,
   answered,
   applyCommand,
   held,
   interactionEnded,
   isRoutable,
+  joined,
   loggedOut,
   missed,
   reserve,
@@ -204,5 +206,103 @@ describe('agent state machine: work', () => {
 
   it('events about calls the agent does not hold are refused', () => {
     expect(errorOf(() => answered(readyAgent(), 'c9', 1))).toMatchObject({ code: 'unknown-interaction' });
+  });
+});
+
+describe('agent state machine: a call taken without a reservation (transfer, conference)', () => {
+  it('a ready agent goes on-call with the call, and is no longer routable', () => {
+    const result = joined(readyAgent(), 'c1', 'voice', 100) as TransitionResult;
+    expect(result.status).toMatchObject({
+      state: 'on-call',
+      since: 100,
+      interactions: { c1: 'voice' },
+      handled: 1,
+    });
+    expect(result.transitions).toEqual([{ from: 'ready', to: 'on-call', callId: 'c1' }]);
+    expect(isRoutable(result.status, 'voice')).toBe(false);
+    const ended = interactionEnded(result.status, 'c1', true, 1000, 200).status;
+    expect(ended).toMatchObject({ state: 'wrap-up', wrapUpUntil: 1200, interactions: {} });
+  });
+
+  it('an agent in wrap-up goes on-call, the wrap-up timer gone', () => {
+    const onCall = answered(reserve(readyAgent(), 'c1', 'voice', 1).status, 'c1', 2).status;
+    const wrapUp = interactionEnded(onCall, 'c1', true, 10_000, 3).status;
+    const result = joined(wrapUp, 'c2', 'voice', 50) as TransitionResult;
+    expect(result.status.state).toBe('on-call');
+    expect(result.status.wrapUpUntil).toBeUndefined();
+    expect(result.transitions).toEqual([{ from: 'wrap-up', to: 'on-call', callId: 'c2' }]);
+    // The old timer coming due changes nothing.
+    expect(wrapUpEnded(result.status, 20_000).transitions).toEqual([]);
+  });
+
+  it('a not-ready agent goes on-call and back to not-ready with the same reason after the wrap-up', () => {
+    const notReady = run(readyAgent(), { kind: 'not-ready', reason: 'lunch' }, 20).status;
+    const result = joined(notReady, 'c1', 'voice', 100) as TransitionResult;
+    expect(result.status).toMatchObject({
+      state: 'on-call',
+      pending: { state: 'not-ready', reason: 'lunch' },
+    });
+    expect(result.status.reason).toBeUndefined();
+    expect(result.transitions).toEqual([{ from: 'not-ready', to: 'on-call', callId: 'c1' }]);
+    const wrapUp = interactionEnded(result.status, 'c1', true, 1000, 200).status;
+    expect(wrapUp.state).toBe('wrap-up');
+    const after = wrapUpEnded(wrapUp, 1200);
+    expect(after.status).toMatchObject({ state: 'not-ready', reason: 'lunch' });
+    expect(after.status.pending).toBeUndefined();
+    // Without a wrap-up the agent goes straight back.
+    expect(interactionEnded(result.status, 'c1', true, 0, 200).status).toMatchObject({
+      state: 'not-ready',
+      reason: 'lunch',
+    });
+  });
+
+  it('an agent on a locked break goes back to the break with what is left of the lock', () => {
+    const onBreak = run(readyAgent(), { kind: 'break', reason: 'rest', lockMs: 5000 }, 1000).status;
+    const result = joined(onBreak, 'c1', 'voice', 2000) as TransitionResult;
+    expect(result.status.pending).toEqual({ state: 'break', reason: 'rest', lockMs: 4000 });
+    expect(result.status.lockedUntil).toBeUndefined();
+    const back = interactionEnded(result.status, 'c1', true, 0, 3000).status;
+    expect(back).toMatchObject({ state: 'break', reason: 'rest', lockedUntil: 7000 });
+  });
+
+  it('a logout pending stays pending', () => {
+    const onCall = answered(reserve(readyAgent(), 'c1', 'voice', 1).status, 'c1', 2).status;
+    const pending = run(onCall, { kind: 'logout' }, 3).status;
+    const result = joined(pending, 'c2', 'voice', 4) as TransitionResult;
+    expect(result.transitions).toEqual([]);
+    expect(result.status.pending).toEqual({ state: 'logged-out' });
+    const first = interactionEnded(result.status, 'c1', true, 0, 5).status;
+    expect(first.state).toBe('on-call');
+    expect(interactionEnded(first, 'c2', true, 0, 6).status.state).toBe('logged-out');
+  });
+
+  it.each(['reserved', 'ringing', 'on-call', 'on-hold'] as const)(
+    'a %s agent only gets the interaction, even beyond capacity',
+    (state) => {
+      let s = reserve(readyAgent(), 'c1', 'voice', 1).status;
+      if (state !== 'reserved') s = ringing(s, 'c1', 2).status;
+      if (state === 'on-call' || state === 'on-hold') s = answered(s, 'c1', 3).status;
+      if (state === 'on-hold') s = held(s, 'c1', 4).status;
+      expect(s.state).toBe(state);
+      const result = joined(s, 'c2', 'voice', 10) as TransitionResult;
+      expect(result.transitions).toEqual([]);
+      expect(result.status).toMatchObject({
+        state,
+        since: s.since,
+        interactions: { c1: 'voice', c2: 'voice' },
+      });
+      expect(isRoutable(result.status, 'voice')).toBe(false);
+    },
+  );
+
+  it('joining a call the agent already holds changes nothing', () => {
+    const first = (joined(readyAgent(), 'c1', 'voice', 100) as TransitionResult).status;
+    const again = joined(first, 'c1', 'voice', 200) as TransitionResult;
+    expect(again.status).toBe(first);
+    expect(again.transitions).toEqual([]);
+  });
+
+  it('a logged-out agent is not tracked: null', () => {
+    expect(joined(loggedOut('a1', voice, 0), 'c1', 'voice', 100)).toBeNull();
   });
 });

@@ -310,6 +310,39 @@ export function answered(status: AgentStatus, callId: string, now: number): Tran
   return { status: next, transitions: [] };
 }
 
+/**
+ * The agent took a call the ACD never offered them (F-ACD-4): a transfer's target, a conference
+ * member, a supervisor taking over. The interaction counts like any other, even beyond capacity
+ * (the agent is talking, whatever the ACD would have offered). From ready or wrap-up the agent goes
+ * on-call; from not-ready or a break too, with that state (and its reason, and what is left of a
+ * lock) kept as pending so that the agent returns to it after the work; from a busy state only the
+ * interaction is added. Null for a logged-out agent: the ACD does not track them.
+ */
+export function joined(
+  status: AgentStatus,
+  callId: string,
+  channel: string,
+  now: number,
+): TransitionResult | null {
+  if (status.state === 'logged-out') return null;
+  if (Object.hasOwn(status.interactions, callId)) return { status, transitions: [] };
+  const interactions = { ...status.interactions, [callId]: channel };
+  const next: AgentStatus = { ...status, interactions, misses: 0, handled: status.handled + 1 };
+  if (busyStates.includes(status.state)) return { status: next, transitions: [] };
+  if (status.state === 'not-ready' || status.state === 'break') {
+    // A logout asked for earlier still wins (afterWork takes it first).
+    if (status.pending?.state !== 'logged-out') {
+      const lockMs = status.lockedUntil !== undefined ? status.lockedUntil - now : 0;
+      next.pending = {
+        state: status.state,
+        ...(status.reason ? { reason: status.reason } : {}),
+        ...(status.state === 'break' && lockMs > 0 ? { lockMs } : {}),
+      };
+    }
+  }
+  return move(next, 'on-call', now, { callId });
+}
+
 /** The agent did not answer (or rejected, or could not be reached): the offer is withdrawn. */
 export function missed(
   status: AgentStatus,

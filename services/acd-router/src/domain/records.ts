@@ -32,7 +32,22 @@ export interface CallRecord {
   channel: string;
   /** Agents who missed this call: it is not offered to them again. */
   excluded: string[];
+  /**
+   * The agent the call is with: the one it was reserved for, or a transfer's target. Holds and the
+   * end of the call go to this agent (unless listed in `gone`: their part already ended).
+   */
   agentId?: string;
+  /**
+   * Agents on the connected call besides `agentId`, who took it without a reservation (a
+   * conference member, a supervisor, a transfer's target before the transfer is reported); each
+   * holds an interaction for it until it ends. Absent when none.
+   */
+  others?: string[];
+  /**
+   * Agents whose part of the connected call ended while the call went on (transferred away): late
+   * or redelivered events naming them do not bring them back. Absent when none.
+   */
+  gone?: string[];
   reservationId?: string;
   reservedAt?: number;
   /** Key of the caller's sticky-agent memory (a hash of the caller's number, never the number). */
