@@ -10,6 +10,7 @@
 //   the consumer moves on.
 
 import type { SharedEventSource } from './shared-event';
+import type { HotlineEvent } from '@hotline/contracts';
 
 export interface BusRecord {
   topic: string;
@@ -17,6 +18,12 @@ export interface BusRecord {
   key: string;
   value: string | Buffer;
   headers?: Record<string, string>;
+  /**
+   * The validated event `value` serializes (publishEvents sets it). The in-process bus hands it,
+   * frozen, to the groups that read the record instead of parsing and validating `value` again;
+   * whoever publishes must not change it afterwards. Other adapters send only `value`.
+   */
+  event?: HotlineEvent;
 }
 
 export interface DeliveredRecord {

@@ -10,6 +10,7 @@ export function eventRecord(event: HotlineEvent): BusRecord {
     topic: topicOf(event.type),
     key: event.key,
     value: serializeEvent(event),
+    event,
     headers: {
       'content-type': EVENT_CONTENT_TYPE,
       ...selectorHeaders(event),

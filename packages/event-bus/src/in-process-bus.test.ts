@@ -154,6 +154,28 @@ describe('in-process bus shared events', () => {
     await bus.close();
   });
 
+  it("hands every group the publisher's own validated event, frozen, without parsing the bytes", async () => {
+    const bus = createInProcessBus({ partitions: 1 });
+    const read: HotlineEvent[] = [];
+    await consumeInto(bus, 'reader', read);
+    const event = agentEvent(1);
+
+    await publishEvents(bus, [event]);
+
+    await waitFor(() => read.length === 1, 'the event');
+    expect(read[0]).toBe(event);
+    // Frozen from the moment it was published: the publisher cannot change what groups read.
+    expect(() => {
+      (event.data as { reason?: string }).reason = 'changed';
+    }).toThrow(TypeError);
+    // A record published as bytes only (another producer, a dead letter) is parsed from them.
+    await bus.publish([{ topic: Topics.agents, key: 'a-1', value: JSON.stringify(agentEvent(2)) }]);
+    await waitFor(() => read.length === 2, 'the second event');
+    expect(read[1]).toMatchObject({ data: { reason: 'r2' } });
+    expect(Object.isFrozen(read[1])).toBe(true);
+    await bus.close();
+  });
+
   it('gives a group reading far behind the head equal events, parsed for itself', async () => {
     const bus = createInProcessBus({ partitions: 1, retention: SHARED_WINDOW * 3 });
     const published = Array.from({ length: SHARED_WINDOW + 20 }, (_, n) => agentEvent(n));

@@ -127,6 +127,7 @@ class InProcessBus implements EventBus {
       key: record.key,
       value,
       headers: withTraceHeaders(record.headers),
+      ...(record.event ? { event: record.event } : {}),
     });
   }
 

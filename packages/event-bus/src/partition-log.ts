@@ -21,11 +21,16 @@ export class StoredRecord implements SharedEventSource {
     readonly key: string,
     readonly value: Buffer,
     readonly headers: Record<string, string>,
-  ) {}
+    /** The publisher's validated event (publishEvents in this process): no parse needed. */
+    published?: HotlineEvent,
+  ) {
+    if (published) this.event = deepFreeze(published);
+  }
 
-  // Parsed and validated once for all consumer groups: the bytes are immutable, so every group
-  // would get an equal event anyway, and the event is frozen so no group can change it for the
-  // others. A record that fails validation is not cached: each group throws and dead-letters it.
+  // Parsed and validated once for all consumer groups (or taken as published, validated by
+  // makeEvent): the bytes are immutable, so every group would get an equal event anyway, and the
+  // event is frozen so no group can change it for the others. A record that fails validation is
+  // not cached: each group throws and dead-letters it.
   sharedEvent(): HotlineEvent {
     return (this.event ??= deepFreeze(parseEvent(this.value)));
   }
@@ -81,9 +86,14 @@ export class PartitionLog {
     return this.start + this.records.length;
   }
 
-  append(record: { key: string; value: Buffer; headers: Record<string, string> }): number {
+  append(record: {
+    key: string;
+    value: Buffer;
+    headers: Record<string, string>;
+    event?: HotlineEvent;
+  }): number {
     const offset = this.endOffset;
-    this.records.push(new StoredRecord(offset, record.key, record.value, record.headers));
+    this.records.push(new StoredRecord(offset, record.key, record.value, record.headers, record.event));
     this.records[this.records.length - 1 - SHARED_WINDOW]?.forgetShared();
     if (this.records.length > this.options.retention) {
       this.records.shift();
