@@ -281,3 +281,21 @@ describe('ACD: redelivered transfer events', () => {
     expect(await h.stateOf('anna')).toBe('ready');
   });
 });
+
+describe('ACD: a blind transfer recalled', () => {
+  it('nobody took it: the edge transfers the caller back, the first agent has the call again and the target is free', async () => {
+    const h = await connected();
+    await h.transferred('c1', 'anna', 'bob', 'blind');
+    expect(await h.stateOf('bob')).toBe('on-call');
+    // bob's phone never answered; the edge rings anna again (call.transferred bob -> anna), and she answers.
+    await h.transferred('c1', 'bob', 'anna', 'blind');
+    await h.bridged('c1', 'anna');
+    expect(await h.stateOf('anna')).toBe('on-call');
+    expect((await h.agentRecord('anna'))?.status.interactions).toEqual({ c1: 'voice' });
+    expect((await h.agentRecord('bob'))?.status.interactions).toEqual({});
+    expect(await h.call('c1')).toMatchObject({ state: 'connected', agentId: 'anna' });
+    await h.hangup('c1');
+    expect(await h.stateOf('anna')).toBe('wrap-up');
+    expect((await h.agentRecord('anna'))?.status.interactions).toEqual({});
+  });
+});

@@ -479,6 +479,55 @@ describe('bridging to a party', () => {
     expect(events.of('call.ended')).toHaveLength(0);
   });
 
+  it('recalls a blind transfer nobody answers: the caller goes back to the agent who transferred them', async () => {
+    const first = await bridged('agent-1');
+    const id = run({ action: 'transfer', kind: 'blind', target: { type: 'agent', agentId: 'agent-2' } });
+    await clock.advance(0);
+    first.remoteBye();
+    // agent-2 rings for the transfer ring time and is cancelled.
+    await clock.advance(20_000);
+    expect(dialer.attempts.at(-2)?.cancelled).toBe(true);
+    expect(events.completion(id)?.outcome).toBe('no-answer');
+    expect(events.of('call.transferred').at(-1)).toEqual({
+      callId: 'call-1',
+      kind: 'blind',
+      fromAgentId: 'agent-2',
+      target: { type: 'agent', agentId: 'agent-1' },
+    });
+    expect(dialer.last.target).toEqual({ kind: 'agent', aor: 'agent-1@t1.example', webrtc: false });
+    dialer.last.answer();
+    await clock.advance(0);
+    expect(events.completion(`${id}.recall`)).toMatchObject({ action: 'bridge', outcome: 'done' });
+    expect(events.of('call.bridged').at(-1)?.agentId).toBe('agent-1');
+    expect(events.of('call.ended')).toHaveLength(0);
+  });
+
+  it('ends a recalled call the transferring agent does not take back either', async () => {
+    const first = await bridged('agent-1');
+    run({ action: 'transfer', kind: 'blind', target: { type: 'agent', agentId: 'agent-2' } });
+    await clock.advance(0);
+    first.remoteBye();
+    dialer.last.fail(486);
+    await clock.advance(0);
+    expect(dialer.last.target).toMatchObject({ aor: 'agent-1@t1.example' });
+    dialer.last.fail(480);
+    await clock.advance(0);
+    expect(events.of('call.ended')).toMatchObject([{ callId: 'call-1', cause: 'failed', by: 'system' }]);
+    expect(offer.leg?.hungUp).toBe(true);
+  });
+
+  it('does not recall when the caller hung up during the transfer', async () => {
+    const first = await bridged('agent-1');
+    run({ action: 'transfer', kind: 'blind', target: { type: 'agent', agentId: 'agent-2' } });
+    await clock.advance(0);
+    first.remoteBye();
+    const dialled = dialer.attempts.length;
+    offer.leg?.remoteBye();
+    await clock.advance(0);
+    expect(dialer.attempts).toHaveLength(dialled);
+    expect(events.of('call.transferred')).toHaveLength(1);
+  });
+
   it('transfers to a queue: the agent is released, the caller hears music, and the ACD’s next offer is bridged', async () => {
     const first = await bridged('agent-1');
     const dialled = dialer.attempts.length;

@@ -29,6 +29,8 @@ export interface CommandRequest {
   queueId?: string;
   /** The caller's routing attributes, for a transfer to a queue (announced in queue.joined). */
   queue?: EventData<'call.command.requested'>['queue'];
+  /** Told the outcome when the command completes (steps the session chains itself). */
+  onComplete?: (outcome: CommandOutcome) => void;
 }
 
 export interface SessionLog {
@@ -757,12 +759,56 @@ export class CallSession {
   }
 
   private async blindTransfer(request: CommandRequest, target: CallTarget): Promise<void> {
-    await this.releaseParty(
-      target.type === 'agent'
-        ? { type: 'agent', agentId: target.agentId }
-        : { type: 'external', number: target.number },
+    const from = this.party;
+    await this.releaseParty(transferTargetOf(target));
+    const outcome = await this.bridgeFor(request, target);
+    if (outcome === 'done' || outcome === 'call-gone' || this.ended || !from) return;
+    await this.recall(request, from.target, target);
+  }
+
+  /** Runs a bridge and resolves how it completed (its completion is published as usual). */
+  private async bridgeFor(request: CommandRequest, target: CallTarget): Promise<CommandOutcome | undefined> {
+    let outcome: CommandOutcome | undefined;
+    await this.bridge(
+      {
+        ...request,
+        onComplete: (o) => {
+          outcome = o;
+          request.onComplete?.(o);
+        },
+      },
+      target,
+      this.deps.transferRingTimeoutMs,
     );
-    await this.bridge(request, target, this.deps.transferRingTimeoutMs);
+    return outcome;
+  }
+
+  /**
+   * Transfer recall: nobody took a blind transfer, so the caller goes back to whoever transferred
+   * them (rung like the target was) rather than waiting in music for good; if they do not answer
+   * either, the call ends. Announced as a transfer from the target back, so the ACD moves the
+   * call's agent back too.
+   */
+  private async recall(request: CommandRequest, back: CallTarget, failed: CallTarget): Promise<void> {
+    this.deps.log.info(
+      { callId: this.callId, target: describeTarget(failed), back: describeTarget(back) },
+      'blind transfer not answered: recalling the transferring party',
+    );
+    this.emit('call.transferred', {
+      callId: this.callId,
+      kind: 'blind',
+      ...(failed.type === 'agent' ? { fromAgentId: failed.agentId } : {}),
+      target: transferTargetOf(back),
+    });
+    const outcome = await this.bridgeFor(
+      {
+        commandId: `${request.commandId}.recall`,
+        requestedBy: 'sip-edge',
+        command: { action: 'bridge', target: back, ringTimeoutMs: this.deps.transferRingTimeoutMs },
+      },
+      back,
+    );
+    if (outcome !== 'done' && !this.ended) await this.end('failed', 'system');
   }
 
   /**
@@ -1228,6 +1274,7 @@ export class CallSession {
       ...(extra.digits ? { digits: extra.digits.slice(0, 64) } : {}),
       ...(extra.error ? { error: extra.error.slice(0, 500) } : {}),
     });
+    request.onComplete?.(outcome);
   }
 }
 
@@ -1244,6 +1291,13 @@ function outcomeOfStatus(status: number): CommandOutcome {
   if (status === 603 || status === 403) return 'rejected';
   if (status === 487 || status === 408 || status === 480 || status === 404) return 'no-answer';
   return 'failed';
+}
+
+/** A party as call.transferred names it (no contact override). */
+function transferTargetOf(target: CallTarget): EventData<'call.transferred'>['target'] {
+  return target.type === 'agent'
+    ? { type: 'agent', agentId: target.agentId }
+    : { type: 'external', number: target.number };
 }
 
 function describeTarget(target: CallTarget): string {
