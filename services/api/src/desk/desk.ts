@@ -5,6 +5,7 @@ import { Counter, Gauge, type Logger, type Registry } from '@hotline/platform';
 import { Router } from 'express';
 import { agentStateRoutes } from './agent-state-routes';
 import { callCommandRoutes } from './call-command-routes';
+import { withCallbackContext } from './callback-context';
 import { callReadRoutes } from './call-read-routes';
 import { CallTracker } from './call-tracker';
 import type { ActiveRecordings, DeskDeps, DeskSettings } from './desk-deps';
@@ -46,7 +47,7 @@ export interface Desk {
 
 export function createDesk(options: DeskOptions): Desk {
   const { log } = options;
-  const readModel = options.readModel ?? emptyReadModel;
+  const readModel = withCallbackContext(options.readModel ?? emptyReadModel, options.store);
   const tracker = new CallTracker();
   // The hub and the feed know each other through these two hooks only.
   let feed: LiveFeed | null = null;
