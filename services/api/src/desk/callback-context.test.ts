@@ -66,6 +66,31 @@ describe("a callback's screen pop", () => {
     });
   });
 
+  it('keeps every other view of a read model whose methods live on its prototype', async () => {
+    class Reporting {
+      private readonly queues = [{ queueId: 'sales' }];
+      async realtimeQueues() {
+        return this.queues as never;
+      }
+      async realtimeAgents() {
+        return [];
+      }
+      async realtimeAgent() {
+        return null;
+      }
+      async waitingCalls() {
+        return [];
+      }
+      async callContext() {
+        return null;
+      }
+    }
+    const model = withCallbackContext(new Reporting(), store);
+    expect(await model.realtimeQueues('t1')).toEqual([{ queueId: 'sales' }]);
+    expect(await model.realtimeAgent?.('t1', 'ann')).toBeNull();
+    expect(await model.waitingCalls('t1')).toEqual([]);
+  });
+
   it("leaves other calls, and another tenant's callbacks, to the read model", async () => {
     const model = withCallbackContext(reporting, store);
     expect(await model.callContext('t1', 'call-origin')).toBe(origin);

@@ -33,8 +33,15 @@ async function callbackRequestOf(
 
 /** The read model, with callbacks' calls given the context of the call that asked for them. */
 export function withCallbackContext(readModel: DeskReadModel, store: DocumentStore): DeskReadModel {
+  // Delegates method by method: the read model may be a class instance (spreading it would lose
+  // its prototype's methods).
   return {
-    ...readModel,
+    realtimeQueues: (tenantId) => readModel.realtimeQueues(tenantId),
+    realtimeAgents: (tenantId) => readModel.realtimeAgents(tenantId),
+    ...(readModel.realtimeAgent
+      ? { realtimeAgent: (tenantId: string, agentId: string) => readModel.realtimeAgent!(tenantId, agentId) }
+      : {}),
+    waitingCalls: (tenantId, queueId) => readModel.waitingCalls(tenantId, queueId),
     async callContext(tenantId, callId) {
       const own = await readModel.callContext(tenantId, callId);
       const request = await callbackRequestOf(store, tenantId, callId).catch(() => null);
