@@ -54,6 +54,11 @@ export const transferTargetCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('flow'), flowId: idSchema }),
 ]);
 
+/** A number the edge can dial out (originate). */
+export const dialNumberSchema = z.string().regex(/^\+?[0-9*#]{1,32}$/, 'digits, * and #, optionally after +');
+/** What a call the edge places may show as its caller. */
+export const callerIdSchema = z.string().regex(/^\+?[0-9A-Za-z._-]{1,64}$/);
+
 export const callCommandSchema = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('answer') }),
   z.strictObject({
@@ -105,12 +110,9 @@ export const callCommandSchema = z.discriminatedUnion('action', [
    */
   z.strictObject({
     action: z.literal('originate'),
-    number: z.string().regex(/^\+?[0-9*#]{1,32}$/, 'digits, * and #, optionally after +'),
+    number: dialNumberSchema,
     /** What the called party sees as caller (the hotline's number). */
-    callerId: z
-      .string()
-      .regex(/^\+?[0-9A-Za-z._-]{1,64}$/)
-      .optional(),
+    callerId: callerIdSchema.optional(),
     ringTimeoutMs: z.number().int().positive().max(300_000),
   }),
   z.strictObject({

@@ -40,7 +40,7 @@ import {
   type WaitOutcome,
 } from '../domain/routing-plan';
 import { compileExpression } from '../domain/target-expression';
-import { type CallSpec, type OverflowRule, type QueueConfig, defaultQueue } from '../domain/types';
+import type { CallSpec, OverflowRule, QueueConfig } from '../domain/types';
 import { AgentCache } from './agent-cache';
 import { callerKeyFor } from './caller-key';
 import { type EventSink, Outbox } from './event-sink';
@@ -48,6 +48,7 @@ import { decisionSummary, describeOverflow, destinationId, explainDecision } fro
 import { queueStatus } from './queue-status';
 import { Callbacks, awaitingDial, callbackEnded, dialRequest, notDueUntil } from './callbacks';
 import { Conflict, retrying } from './conflict';
+import { agentWrite, queueOf, waitingRecord } from './store-changes';
 import { addTransitions, bridgeRequest } from './outgoing';
 import { Transfers, agentsOf } from './transfers';
 
@@ -276,14 +277,7 @@ export class Acd {
       }
     }
     await this.applySticky(tenantId, spec, queue, callerKey, now);
-    const record: Omit<CallRecord, 'version'> = {
-      spec,
-      state: 'waiting',
-      score: waitingScore(spec.priority, queue.priority, spec.enqueuedAt),
-      channel: queue.channel,
-      excluded: [],
-      ...(callerKey ? { callerKey } : {}),
-    };
+    const record = waitingRecord(spec, queue, callerKey);
     // Armed before the call exists, so an instance dying right after the enqueue loses nothing.
     await this.store.schedule(this.callItem(tenantId, spec.callId), now + this.o.retryMs, 'min');
     if (replacing) {
@@ -390,8 +384,7 @@ export class Acd {
       await this.store.schedule(this.callItem(tenantId, callId), notBefore, 'set');
       return 'waiting';
     }
-    const queue =
-      (await this.config.queue(tenantId, call.spec.queueId)) ?? defaultQueue(tenantId, call.spec.queueId);
+    const queue = await queueOf(this.config, tenantId, call.spec.queueId);
     const now = this.now();
     // A callback is not a caller on the line: no max wait, overflow or leaving an emptied queue.
     const isCallback = call.spec.callback !== undefined;
@@ -619,8 +612,7 @@ export class Acd {
     for (const call of calls) {
       if (!call || call.state !== 'waiting' || call.excluded.includes(agentId)) continue;
       if (notDueUntil(call.spec, now) !== undefined) continue;
-      const queue =
-        (await this.config.queue(tenantId, call.spec.queueId)) ?? defaultQueue(tenantId, call.spec.queueId);
+      const queue = await queueOf(this.config, tenantId, call.spec.queueId);
       const stage = stageAt(call.spec, queue, now);
       const matched = this.matchedTarget(stage, queue, call.spec, agent);
       if (matched === undefined) continue;
@@ -692,8 +684,7 @@ export class Acd {
       const [agent, call] = await this.store.readAgentAndCall(tenantId, first.agentId, callId);
       if (!call || call.state !== 'reserved' || call.reservationId !== reservationId) return;
       agentId = call.agentId as string;
-      const queue =
-        (await this.config.queue(tenantId, call.spec.queueId)) ?? defaultQueue(tenantId, call.spec.queueId);
+      const queue = await queueOf(this.config, tenantId, call.spec.queueId);
       const now = this.now();
       const result =
         agent && Object.hasOwn(agent.status.interactions, callId)
@@ -708,7 +699,7 @@ export class Acd {
       delete back.reservationId;
       delete back.reservedAt;
       const ok = await this.store.commit(tenantId, {
-        agents: agent && result ? [{ before: agent, after: { ...agent, status: result.status } }] : [],
+        agents: agentWrite(agent, result),
         calls: [{ before: call, after: back }],
       });
       if (!ok) throw new Conflict();
@@ -758,7 +749,7 @@ export class Acd {
           ? answered(agent.status, callId, now)
           : null;
       const ok = await this.store.commit(tenantId, {
-        agents: agent && result ? [{ before: agent, after: { ...agent, status: result.status } }] : [],
+        agents: agentWrite(agent, result),
         calls: [{ before: call, after: { ...call, state: 'connected' } }],
       });
       if (!ok) throw new Conflict();
@@ -833,8 +824,7 @@ export class Acd {
     const changes: { agent: AgentRecord; result: TransitionResult }[] = [];
     for (const agent of agents) {
       if (!agent || !Object.hasOwn(agent.status.interactions, callId)) continue;
-      const queue =
-        (await this.config.queue(tenantId, call.spec.queueId)) ?? defaultQueue(tenantId, call.spec.queueId);
+      const queue = await queueOf(this.config, tenantId, call.spec.queueId);
       const result = interactionEnded(agent.status, callId, call.state === 'connected', queue.wrapUpMs, now);
       changes.push({ agent, result });
     }
@@ -1254,8 +1244,7 @@ export class Acd {
       await this.store.unscheduleIf(item, lease);
       return;
     }
-    const queue =
-      (await this.config.queue(tenantId, call.spec.queueId)) ?? defaultQueue(tenantId, call.spec.queueId);
+    const queue = await queueOf(this.config, tenantId, call.spec.queueId);
     if (call.state === 'reserved') {
       const dialling = awaitingDial(call);
       const ringMs = dialling ? this.o.callbackRingTimeoutMs : queue.ringTimeoutMs;

@@ -14,14 +14,14 @@
 // callback.attempted and callback.ended tell the rest of the system how it went.
 
 import { createHash } from 'node:crypto';
-import { callCommandSchema, type EventData } from '@hotline/contracts';
+import { callerIdSchema, dialNumberSchema, type EventData } from '@hotline/contracts';
 import { interactionEnded, ringing } from '../domain/agent-state-machine';
 import type { DecisionTrigger } from '../domain/decision';
 import type { AcdStore, ConfigSource } from '../domain/ports';
-import { waitingScore } from '../domain/queue-order';
 import type { AgentRecord, CallRecord } from '../domain/records';
-import { type CallbackSpec, type CallSpec, defaultQueue } from '../domain/types';
+import type { CallbackSpec, CallSpec } from '../domain/types';
 import { Conflict, retrying } from './conflict';
+import { agentWrite, queueOf, waitingRecord } from './store-changes';
 import { type EventSink, Outbox } from './event-sink';
 import { addTransitions, bridgeRequest } from './outgoing';
 
@@ -52,11 +52,9 @@ export function notDueUntil(spec: CallSpec, now: number): number | undefined {
   return at !== undefined && now < at ? at : undefined;
 }
 
-/** What the edge will accept, straight from the originate command's contract. */
-const dialable = (number: string) =>
-  callCommandSchema.safeParse({ action: 'originate', number, ringTimeoutMs: 1000 }).success;
-const showable = (callerId: string) =>
-  callCommandSchema.safeParse({ action: 'originate', number: '1', callerId, ringTimeoutMs: 1000 }).success;
+/** What the edge will accept, from the originate command's contract. */
+const dialable = (number: string) => dialNumberSchema.safeParse(number).success;
+const showable = (callerId: string) => callerIdSchema.safeParse(callerId).success;
 
 function resultOf(outcome: DialOutcome): DialResult {
   if (outcome === 'no-answer' || outcome === 'timeout') return 'no-answer';
@@ -98,6 +96,25 @@ export function dialRequest(
       ...(cb.callerId !== undefined ? { callerId: cb.callerId } : {}),
       ringTimeoutMs,
     },
+  };
+}
+
+/** How the current dial of `call` (before any change to its record) ended. */
+function callbackAttempted(
+  call: CallRecord,
+  agentId: string,
+  result: EventData<'callback.attempted'>['result'],
+  retryAt?: number,
+): EventData<'callback.attempted'> {
+  const cb = call.spec.callback as CallbackSpec;
+  return {
+    callId: call.spec.callId,
+    callbackId: cb.callbackId,
+    queueId: call.spec.queueId,
+    attempt: cb.attempt,
+    agentId,
+    result,
+    ...(retryAt !== undefined ? { retryAt: new Date(retryAt).toISOString() } : {}),
   };
 }
 
@@ -198,13 +215,7 @@ export class Callbacks {
         dialled: false,
       },
     };
-    const record: Omit<CallRecord, 'version'> = {
-      spec,
-      state: 'waiting',
-      score: waitingScore(spec.priority, queue.priority, spec.enqueuedAt),
-      channel: queue.channel,
-      excluded: [],
-    };
+    const record = waitingRecord(spec, queue);
     await store.schedule(this.host.callItem(tenantId, callId), now + this.host.waitRetryMs, 'min');
     // No size limit: the caller already had this place.
     const result = await store.enqueue(record);
@@ -268,8 +279,7 @@ export class Callbacks {
       const agentId = first.agentId as string;
       const [agent, call] = await store.readAgentAndCall(tenantId, agentId, callId);
       if (!isDialling(call, reservationId) || call.agentId !== agentId) return;
-      const queue =
-        (await config.queue(tenantId, call.spec.queueId)) ?? defaultQueue(tenantId, call.spec.queueId);
+      const queue = await queueOf(config, tenantId, call.spec.queueId);
       const now = this.host.now();
       const cb = { ...(call.spec.callback as CallbackSpec), dialled: true };
       delete cb.notBefore;
@@ -291,14 +301,7 @@ export class Callbacks {
       if (!ok) throw new Conflict();
       const out = new Outbox(tenantId, now, call.spec.traceparent ?? traceparent);
       addTransitions(out, agentId, result);
-      out.add('callback.attempted', {
-        callId,
-        callbackId: cb.callbackId,
-        queueId: call.spec.queueId,
-        attempt: cb.attempt,
-        agentId,
-        result: 'answered',
-      });
+      out.add('callback.attempted', callbackAttempted(call, agentId, 'answered'));
       out.add('call.command.requested', {
         commandId: `moh-${reservationId}`,
         callId,
@@ -352,8 +355,7 @@ export class Callbacks {
         after = back;
       }
       const ok = await store.commit(tenantId, {
-        agents:
-          agent && transition ? [{ before: agent, after: { ...agent, status: transition.status } }] : [],
+        agents: agentWrite(agent, transition),
         calls: [{ before: call, after }],
       });
       if (!ok) throw new Conflict();
@@ -366,15 +368,7 @@ export class Callbacks {
         outcome: 'call-gone',
         misses: agent?.status.misses ?? 0,
       });
-      out.add('callback.attempted', {
-        callId,
-        callbackId: cb.callbackId,
-        queueId: call.spec.queueId,
-        attempt: cb.attempt,
-        agentId,
-        result,
-        ...(retryAt !== undefined ? { retryAt: new Date(retryAt).toISOString() } : {}),
-      });
+      out.add('callback.attempted', callbackAttempted(call, agentId, result, retryAt));
       if (retryAt === undefined) out.add('callback.ended', callbackEnded(call, 'unreached'));
       await this.host.events.publish(out.events);
       const item = this.host.callItem(tenantId, callId);

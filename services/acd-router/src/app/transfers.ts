@@ -20,8 +20,8 @@ import type { EventData } from '@hotline/contracts';
 import { type TransitionResult, interactionEnded, isRoutable, joined } from '../domain/agent-state-machine';
 import type { AcdStore, ConfigSource } from '../domain/ports';
 import type { AgentRecord, CallRecord } from '../domain/records';
-import { defaultQueue } from '../domain/types';
 import { Conflict, retrying } from './conflict';
+import { queueOf } from './store-changes';
 import { type EventSink, Outbox } from './event-sink';
 import { addTransitions } from './outgoing';
 
@@ -115,8 +115,7 @@ export class Transfers {
       const now = this.host.now();
       const changes: AgentChange[] = [];
       if (fromAgent && Object.hasOwn(fromAgent.status.interactions, callId)) {
-        const queue =
-          (await config.queue(tenantId, call.spec.queueId)) ?? defaultQueue(tenantId, call.spec.queueId);
+        const queue = await queueOf(config, tenantId, call.spec.queueId);
         changes.push({
           agent: fromAgent,
           result: interactionEnded(fromAgent.status, callId, true, queue.wrapUpMs, now),

@@ -4,9 +4,9 @@ import { CallSession, type CallSessionDeps } from './call-session';
 import {
   FakeDialer,
   FakeDirectory,
+  fakeSessionDeps,
   FakeMedia,
   FakeOffer,
-  FakePrompts,
   ManualClock,
   RecordedEvents,
   settle,
@@ -22,8 +22,6 @@ let session: CallSession;
 let ended: boolean;
 let seq: number;
 
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
 beforeEach(() => {
   clock = new ManualClock();
   media = new FakeMedia();
@@ -33,22 +31,7 @@ beforeEach(() => {
   offer = new FakeOffer();
   ended = false;
   seq = 0;
-  let ids = 0;
-  const deps: CallSessionDeps = {
-    media,
-    dialer,
-    prompts: new FakePrompts(),
-    directory,
-    events,
-    timers: clock,
-    log: quiet,
-    siteId: 'site-1',
-    answerTimeoutMs: 5000,
-    transferRingTimeoutMs: 20_000,
-    newId: (prefix) => `${prefix}-${++ids}`,
-    onEnded: () => (ended = true),
-    onChanged: () => undefined,
-  };
+  const deps = fakeSessionDeps({ media, dialer, directory, events, timers: clock }, () => (ended = true));
   sessionDeps = deps;
   session = new CallSession(deps, offer, {
     callId: 'call-1',

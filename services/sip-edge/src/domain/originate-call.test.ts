@@ -4,8 +4,8 @@ import { originateCall, originateOutcomeOf, type OriginateRequest } from './orig
 import {
   FakeDialer,
   FakeDirectory,
+  fakeSessionDeps,
   FakeMedia,
-  FakePrompts,
   ManualClock,
   RecordedEvents,
   settle,
@@ -18,30 +18,13 @@ let events: RecordedEvents;
 let deps: CallSessionDeps;
 let adopted: CallSession[];
 
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
 beforeEach(() => {
   clock = new ManualClock();
   media = new FakeMedia();
   dialer = new FakeDialer();
   events = new RecordedEvents();
   adopted = [];
-  let ids = 0;
-  deps = {
-    media,
-    dialer,
-    prompts: new FakePrompts(),
-    directory: new FakeDirectory(),
-    events,
-    timers: clock,
-    log: quiet,
-    siteId: 'site-1',
-    answerTimeoutMs: 5000,
-    transferRingTimeoutMs: 20_000,
-    newId: (prefix) => `${prefix}-${++ids}`,
-    onEnded: () => undefined,
-    onChanged: () => undefined,
-  };
+  deps = fakeSessionDeps({ media, dialer, directory: new FakeDirectory(), events, timers: clock });
 });
 
 const request: OriginateRequest = {

@@ -1,3 +1,4 @@
+import { callerIdSchema } from '@hotline/contracts';
 import { toText } from '../../expression';
 import type { NodeOf } from '../../flow-schema';
 import { FlowRuntimeError } from '../run';
@@ -77,9 +78,6 @@ export const transferExternalNode: NodeHandler<NodeOf<'transfer-external'>> = {
   },
 };
 
-/** A number the edge can present as caller (the originate command's callerId). */
-const CALLER_ID = /^\+?[0-9A-Za-z._-]{1,64}$/;
-
 export const callbackNode: NodeHandler<NodeOf<'callback'>> = {
   enter(run, node) {
     const number = toText(run.evaluate(node.number, 'number')).trim();
@@ -95,7 +93,7 @@ export const callbackNode: NodeHandler<NodeOf<'callback'>> = {
       // The caller's place is when they called, not when the callback is made.
       placeSince: run.state.startedAt,
       // Called back from the number they dialled, so they know who is calling.
-      ...(CALLER_ID.test(run.state.call.dnis) ? { callerId: run.state.call.dnis } : {}),
+      ...(callerIdSchema.safeParse(run.state.call.dnis).success ? { callerId: run.state.call.dnis } : {}),
     };
     run.emit('callback.requested', request);
     run.effects.push({

@@ -20,6 +20,7 @@ import type {
   PromptLibrary,
   Timers,
 } from '../ports';
+import type { CallSessionDeps } from '../call-session';
 
 /** Timers that only move when the test says so. */
 export class ManualClock implements Timers {
@@ -359,4 +360,25 @@ export class RecordedEvents implements CallEventSink {
   completion(commandId: string): EventData<'call.command.completed'> | undefined {
     return this.of('call.command.completed').find((c) => c.commandId === commandId);
   }
+}
+
+const quietLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Call control's dependencies over these fakes: ids leg-1, leg-2 …, 5 s answer and 20 s transfer ring. */
+export function fakeSessionDeps(
+  parts: Pick<CallSessionDeps, 'media' | 'dialer' | 'directory' | 'events' | 'timers'>,
+  onEnded: CallSessionDeps['onEnded'] = () => undefined,
+): CallSessionDeps {
+  let ids = 0;
+  return {
+    ...parts,
+    prompts: new FakePrompts(),
+    log: quietLog,
+    siteId: 'site-1',
+    answerTimeoutMs: 5000,
+    transferRingTimeoutMs: 20_000,
+    newId: (prefix) => `${prefix}-${++ids}`,
+    onEnded,
+    onChanged: () => undefined,
+  };
 }
